@@ -1,0 +1,6 @@
+// Public surface of @medad/core: each area re-exports its own index.
+export * from './io/index.js';
+export * from './dataset/index.js';
+export * from './compute/index.js';
+export * from './model/index.js';
+export * from './detectors/index.js';
