@@ -1,0 +1,68 @@
+// Entry points: pick the reader by magic bytes and turn every failure into an ImageReadError naming the file.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { detectFormat, HEAD_BYTES, readHead } from './detect.js';
+import { decodeDicom, probeDicom } from './dicom.js';
+import { decodeNifti, probeNifti } from './nifti.js';
+import { decodeRaster, probeRaster } from './raster.js';
+import {
+  DEFAULT_MAX_PIXELS,
+  ImageReadError,
+  type DecodeOptions,
+  type DecodedImage,
+  type ImageFormat,
+  type ProbeResult,
+} from './types.js';
+
+async function identify(file: string): Promise<{ format: ImageFormat; head: Buffer }> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (e) {
+    throw new ImageReadError(file, `cannot read: ${(e as Error).message}`);
+  }
+  if (size === 0) throw new ImageReadError(file, 'empty file (0 bytes)');
+  const head = await readHead(file, HEAD_BYTES);
+  const format = detectFormat(head);
+  if (!format) {
+    const hex = head.subarray(0, 8).toString('hex');
+    throw new ImageReadError(file, `unsupported or unrecognised format (first bytes ${hex})`);
+  }
+  return { format, head };
+}
+
+/** Wraps unexpected errors (library bugs, I/O) so callers only ever see ImageReadError. */
+async function guarded<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ImageReadError) throw e;
+    throw new ImageReadError(file, e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * Decodes one file into 2-D grey float images: one for raster formats (first page), one per frame for
+ * DICOM, one per selected slice for NIfTI. The pixel limit is checked from the header before decoding.
+ */
+export function decodeFile(file: string, opts: DecodeOptions = {}): Promise<DecodedImage[]> {
+  const abs = resolve(file);
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  return guarded(abs, async () => {
+    const { format, head } = await identify(abs);
+    if (format === 'dicom') return decodeDicom(abs, maxPixels, opts.dicom?.window);
+    if (format === 'nifti') return decodeNifti(abs, maxPixels, opts.nifti);
+    return [await decodeRaster(abs, format, maxPixels, head)];
+  });
+}
+
+/** Format, size, bit depth and frame count from headers only (cheap enough for 100k-file summaries). */
+export function probeFile(file: string): Promise<ProbeResult> {
+  const abs = resolve(file);
+  return guarded(abs, async () => {
+    const { format } = await identify(abs);
+    if (format === 'dicom') return probeDicom(abs);
+    if (format === 'nifti') return probeNifti(abs);
+    return probeRaster(abs, format);
+  });
+}
