@@ -1,5 +1,5 @@
 // Public surface of @medad/core: each area re-exports its own index.
-export * from './config/issues.js';
+export * from './config/index.js';
 export * from './io/index.js';
 export * from './dataset/index.js';
 export * from './compute/index.js';

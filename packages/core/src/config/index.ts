@@ -1,0 +1,5 @@
+// Config parsing: YAML with positions, schema-to-issue mapping, and JSON Schema export.
+export * from './issues.js';
+export * from './positions.js';
+export * from './yaml.js';
+export * from './json-schema.js';

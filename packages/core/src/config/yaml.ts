@@ -1,0 +1,106 @@
+// Parse a YAML config and validate it with a zod schema, mapping every problem to the exact range of the
+// offending key or value so editors can underline it: unknown keys -> the key, wrong type/value -> the value,
+// missing required key -> the key of the mapping that lacks it.
+import { parseDocument } from 'yaml';
+import type { Document } from 'yaml';
+import type { z } from 'zod';
+import type { ConfigIssue } from './issues.js';
+import { TextLines, findPath, offsetsOfHit } from './positions.js';
+import type { KeyPath, Range } from './positions.js';
+
+export interface ParsedConfig<T> {
+  value?: T;
+  issues: ConfigIssue[];
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+function describePath(path: KeyPath): string {
+  return path.length === 0
+    ? 'document'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '[');
+}
+
+/** The range of the longest existing prefix of `path`: its key for 'key', its value otherwise. */
+function locate(
+  doc: Document,
+  lines: TextLines,
+  path: KeyPath,
+  part: 'key' | 'value',
+): { range: Range; exact: boolean } {
+  for (let n = path.length; n >= 0; n--) {
+    const hit = findPath(doc, path.slice(0, n));
+    if (!hit) continue;
+    const exact = n === path.length;
+    // A missing key is reported on the key of its parent mapping (the value may span many lines).
+    const offs = offsetsOfHit(hit, exact ? part : 'key');
+    if (offs) return { range: lines.range(offs[0], offs[1]), exact };
+  }
+  return { range: lines.range(0, Math.max(0, lines.text.indexOf('\n'))), exact: false };
+}
+
+/** For a union, report the branch that came closest (fewest issues) rather than a bare "Invalid input". */
+function flatten(issue: ZodIssue): ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+  return best.flatMap((sub) => flatten({ ...sub, path: [...issue.path, ...sub.path] } as ZodIssue));
+}
+
+function toConfigIssues(issue: ZodIssue, doc: Document, lines: TextLines): ConfigIssue[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const where = describePath(path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const at = locate(doc, lines, [...path, key], 'key');
+      return {
+        message: `Unknown key '${key}' in ${where}`,
+        severity: 'error',
+        path: [...path, key],
+        ...at.range,
+        code: 'schema',
+      };
+    });
+  }
+  const at = locate(doc, lines, path, 'value');
+  let message = issue.message;
+  if (!at.exact)
+    message = `Missing required key '${String(path[path.length - 1])}' in ${describePath(path.slice(0, -1))}`;
+  else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options))
+    message = `${where}: must be one of ${issue.options.map((o: unknown) => `'${String(o)}'`).join(', ')}`;
+  else message = `${where}: ${message.replace(/^Invalid input: /, '')}`;
+  return [{ message, severity: 'error', path, ...at.range, code: 'schema' }];
+}
+
+/** Parses YAML text and validates it; `value` is set only when there are no errors. */
+export function parseYamlDocument<T>(text: string, schema: z.ZodType<T>, _file: string): ParsedConfig<T> {
+  const lines = new TextLines(text);
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const issues: ConfigIssue[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const [a, b] = e.pos;
+    issues.push({
+      message: e.message.split('\n')[0],
+      severity: e.name === 'YAMLWarning' ? 'warning' : 'error',
+      path: [],
+      ...lines.range(a, Math.max(b, a)),
+      code: 'yaml-syntax',
+    });
+  }
+  if (doc.errors.length > 0) return { issues };
+  const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (parsed.success) return { value: parsed.data, issues };
+  for (const issue of parsed.error.issues)
+    for (const flat of flatten(issue)) issues.push(...toConfigIssues(flat, doc, lines));
+  issues.sort((x, y) => x.start.line - y.start.line || x.start.character - y.start.character);
+  return { issues };
+}
+
+/** `file:line:col: severity: message`, 1-based for humans. */
+export function formatIssues(file: string, issues: ConfigIssue[]): string {
+  return issues
+    .map((i) => `${file}:${i.start.line + 1}:${i.start.character + 1}: ${i.severity}: ${i.message}`)
+    .join('\n');
+}

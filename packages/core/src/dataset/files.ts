@@ -1,0 +1,109 @@
+// File discovery for dataset sources, and a small CSV reader for manifests.
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+export type ImageKind = 'image' | 'dicom' | 'nifti';
+
+const EXTENSIONS: Record<ImageKind, string[]> = {
+  image: ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.webp'],
+  dicom: ['.dcm', '.dicom'],
+  nifti: ['.nii', '.nii.gz'],
+};
+
+export function kindOfFile(file: string): ImageKind | undefined {
+  const lower = file.toLowerCase();
+  for (const kind of Object.keys(EXTENSIONS) as ImageKind[])
+    if (EXTENSIONS[kind].some((e) => lower.endsWith(e))) return kind;
+  return undefined;
+}
+
+/** File name without directory and image extension (`.nii.gz` counts as one extension). */
+export function stemOf(file: string): string {
+  const base = path.basename(file);
+  const lower = base.toLowerCase();
+  for (const exts of Object.values(EXTENSIONS))
+    for (const e of exts) if (lower.endsWith(e)) return base.slice(0, -e.length);
+  return base.slice(0, base.length - path.extname(base).length);
+}
+
+export async function isDirectory(p: string): Promise<boolean> {
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+export async function isFile(p: string): Promise<boolean> {
+  return stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+/** Sorted absolute paths of image files of the given kinds under `dir` (hidden entries skipped). */
+export async function listImages(dir: string, kinds: ImageKind[], recursive = true): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (recursive) await walk(full);
+      } else if (e.isFile()) {
+        const kind = kindOfFile(e.name);
+        if (kind && kinds.includes(kind)) out.push(full);
+      }
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/** Names of the visible subfolders of `dir`, sorted. */
+export async function subfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** RFC-4180-ish CSV: quoted fields with "" escapes; returns rows with their 1-based line numbers. */
+export function parseCsv(text: string): { line: number; cells: string[] }[] {
+  const rows: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  const endRow = () => {
+    cells.push(cell);
+    if (cells.length > 1 || cells[0].trim() !== '') rows.push({ line: rowLine, cells });
+    cells = [];
+    cell = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line++;
+        cell += c;
+      }
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      endRow();
+      line++;
+      rowLine = line;
+    } else if (c !== '\r') cell += c;
+  }
+  if (cell !== '' || cells.length > 0) endRow();
+  return rows;
+}
