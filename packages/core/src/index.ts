@@ -5,3 +5,6 @@ export * from './dataset/index.js';
 export * from './compute/index.js';
 export * from './model/index.js';
 export * from './detectors/index.js';
+export * from './experiment/index.js';
+export * from './pipeline/index.js';
+export * from './report/index.js';

@@ -1,1 +1,6 @@
-export {};
+// Compute backends: the ladder, wasm training kernels, capabilities and leak checks.
+export * from './backend.js';
+export * from './capabilities.js';
+export * from './gradients.js';
+export * from './memory.js';
+export * from './wasm-kernels.js';

@@ -1,0 +1,48 @@
+// `medad dataset summary|check <config>`: counts, sizes and unreadable files from headers; `check` adds the
+// train/test leakage search (exact and near-duplicate images) and exits 1 when test images leak.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { checkLeakage, formatLeakage, formatSummary, loadDataset, summariseDataset, type ResolvedDataset } from '../../dataset/index.js';
+import { ConfigError } from '../../experiment/load.js';
+import { openExperiment } from '../../pipeline/context.js';
+import { UsageError, type ParsedArgs } from '../args.js';
+import type { CommandContext } from '../io.js';
+
+
+async function resolveFor(file: string): Promise<{ resolved: ResolvedDataset; baseDir: string }> {
+  const text = await fs.readFile(file, 'utf8').catch((e: Error) => {
+    throw new Error(`${file}: cannot read: ${e.message}`);
+  });
+  if (/^medad:\s*experiment\s*$/m.test(text)) {
+    const ctx = await openExperiment(file);
+    return { resolved: ctx.resolved, baseDir: ctx.datasetDir };
+  }
+  const loaded = await loadDataset(file);
+  const errors = loaded.issues.filter((i) => i.severity === 'error');
+  if (!loaded.resolved || errors.length) throw new ConfigError(file, errors.length ? errors : loaded.issues);
+  return { resolved: loaded.resolved, baseDir: path.dirname(file) };
+}
+
+export async function dataset(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const [sub, config, ...rest] = args.positionals;
+  if (sub !== 'summary' && sub !== 'check') throw new UsageError(`dataset needs 'summary' or 'check', got ${sub ? `'${sub}'` : 'nothing'}`);
+  if (!config || rest.length) throw new UsageError(`dataset ${sub} needs exactly one config file`);
+  const file = path.resolve(ctx.cwd, config);
+  const { resolved, baseDir } = await resolveFor(file);
+  const bar = ctx.progress('reading headers');
+  const summary = await summariseDataset(resolved, { signal: ctx.signal, onProgress: (d, t) => bar.update({ fraction: d / t }) });
+  bar.done();
+  const warnings = resolved.problems.map((p) => `${file}: ${p.severity}: ${p.message}`);
+  if (sub === 'summary') {
+    if (ctx.json) ctx.emit({ ok: true, summary, problems: resolved.problems });
+    else ctx.say([formatSummary(summary, { baseDir }), ...warnings].join('\n'));
+    return 0;
+  }
+  const lbar = ctx.progress('leakage check');
+  const leakage = await checkLeakage(resolved, { signal: ctx.signal, onProgress: (d, t) => lbar.update({ fraction: d / t }) });
+  lbar.done();
+  const leaked = leakage.pairs.length > 0;
+  if (ctx.json) ctx.emit({ ok: !leaked, summary, leakage, problems: resolved.problems });
+  else ctx.say([formatSummary(summary, { baseDir }), '', formatLeakage(leakage, { baseDir }), ...warnings].join('\n'));
+  return leaked ? 1 : 0;
+}

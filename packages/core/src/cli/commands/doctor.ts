@@ -1,0 +1,28 @@
+// `medad doctor`: which compute backend runs and why the faster ones were skipped, versions, detectors.
+import { backendCapabilities, describeBackend, initBackend, LADDER } from '../../compute/index.js';
+import { listDetectors } from '../../detectors/index.js';
+import type { ParsedArgs } from '../args.js';
+import type { CommandContext } from '../io.js';
+
+
+export async function doctor(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const report = await initBackend({ prefer: (args.flags.backend as 'auto' | undefined) ?? 'auto' });
+  const capabilities = backendCapabilities(report.backend);
+  const detectors = listDetectors().map((d) => ({ name: d.name, description: d.description, requires: d.requires }));
+  if (ctx.json) {
+    ctx.emit({ ok: true, ...report, capabilities, detectors });
+    return 0;
+  }
+  const lines = [`Backend: ${describeBackend(report)}`, '', 'Ladder:'];
+  for (const rung of LADDER) {
+    const mark = rung === report.backend ? 'USED   ' : report.reasons[rung] ? 'skipped' : 'not tried';
+    lines.push(`  ${rung.padEnd(11)} ${mark}${report.reasons[rung] ? `  ${report.reasons[rung]}` : ''}`.trimEnd());
+  }
+  if (report.adapter) lines.push('', `GPU adapter: ${report.adapter}`);
+  lines.push('', 'Capabilities:', ...Object.entries(capabilities).map(([k, v]) => `  ${k}: ${String(v)}`));
+  lines.push('', 'Versions:', ...Object.entries(report.versions).map(([k, v]) => `  ${k} ${v}`));
+  if (report.notes.length) lines.push('', 'Notes:', ...report.notes.map((n) => `  ${n}`));
+  lines.push('', 'Detectors:', ...detectors.map((d) => `  ${d.name.padEnd(10)} ${d.description}`));
+  ctx.say(lines.join('\n'));
+  return 0;
+}

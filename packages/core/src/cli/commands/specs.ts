@@ -1,0 +1,57 @@
+// Flags and help of every command, kept apart from the command code so `--help` and argument errors answer
+// without loading tensors or image decoders.
+import type { FlagSpecs } from '../args.js';
+
+const backendFlag = { type: 'string', value: 'NAME', description: 'Prefer this backend: tensorflow, webgpu, wasm, cpu or auto (MEDAD_BACKEND overrides).' } as const;
+export const doctorFlags: FlagSpecs = { backend: backendFlag };
+
+export const doctorHelp = ['medad doctor [--backend NAME] [--json]', 'Shows the compute backend ladder (tensorflow -> webgpu -> wasm -> cpu), why each rung was or was not used, versions, the GPU adapter and the registered detectors.'] as const;
+
+export const datasetFlags: FlagSpecs = {};
+
+export const datasetHelp = [
+  'medad dataset summary|check <config.medad.yaml> [--json]',
+  'summary: images per split and class, sizes, bit depths, formats, masks and unreadable files (headers only).\n' +
+    'check:   the summary plus a leakage search: test images that duplicate (exactly, pixel-wise or nearly) a\n' +
+    '         training, validation or unlabelled image. Exit code 1 when leakage is found, 0 otherwise.\n' +
+    'The config may be a dataset config or an experiment config (its dataset is used).',
+] as const;
+
+export const trainFlags: FlagSpecs = {
+  resume: { type: 'boolean', description: 'Continue the latest unfinished (cancelled or failed) run of this experiment from its checkpoint.' },
+  backend: backendFlag,
+};
+
+export const trainHelp = [
+  'medad train <experiment.medad.yaml> [--resume] [--backend NAME] [--json]',
+  'Trains the experiment\'s detector on the training normals into a new run folder (output.dir). Ctrl-C stops at the\nnext step and keeps a checkpoint; --resume continues it. A second Ctrl-C quits at once.',
+] as const;
+
+export const evalFlags: FlagSpecs = { backend: backendFlag };
+
+export const evalHelp = [
+  'medad eval <experiment.medad.yaml | run-dir> [--backend NAME] [--json]',
+  'Evaluates a trained run (the experiment\'s latest, or the given run folder): threshold on the validation split,\nmetrics.json, scores.csv, 16-bit maps under maps/ and a self-contained report.html.',
+] as const;
+
+export const scoreFlags: FlagSpecs = {
+  out: { type: 'string', value: 'DIR', description: 'Folder for the anomaly maps (default: <run>/scored).' },
+  'no-maps': { type: 'boolean', description: 'Scores only, no map files.' },
+  backend: backendFlag,
+};
+
+export const scoreHelp = [
+  'medad score <model-dir|run-dir> <folder|file...> [--out DIR] [--no-maps] [--json]',
+  'Scores images with a trained model (higher = more anomalous) and writes each anomaly map as a 16-bit PNG, using\nthe run\'s evaluation map range when it has one. Unreadable files are listed, not fatal.',
+] as const;
+
+export const demoFlags: FlagSpecs = {
+  out: { type: 'string', value: 'DIR', description: 'Where the demo dataset and its runs go (default .medad/demo).' },
+  epochs: { type: 'string', value: 'N', description: 'Training epochs (default: the generated config\'s, sized for about a minute on 2 CPU cores).' },
+  backend: backendFlag,
+};
+
+export const demoHelp = [
+  'medad demo [--out DIR] [--epochs N] [--json]',
+  'Generates a small SYNTHETIC dataset of brain-like phantoms (normals, and lesions with exact masks) if missing,\ntrains a convolutional autoencoder on the normals, evaluates it and prints where the HTML report is.',
+] as const;

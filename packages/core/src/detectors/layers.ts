@@ -1,0 +1,135 @@
+// Building blocks on tf core variables (not tfjs-layers): full control of batch-norm statistics, PyTorch-style
+// initialisation from our own seeded generator, and weights named stably for save/load and checkpoints.
+import * as tf from '@tensorflow/tfjs';
+import { mixSeed, uniformArray } from './rng.js';
+
+type Init = (count: number, seed: number) => Float32Array;
+
+/** PyTorch's default for conv/linear weights and biases: U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
+export const torchUniform =
+  (fanIn: number): Init =>
+  (count, seed) =>
+    uniformArray(count, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn), seed);
+export const constant =
+  (value: number): Init =>
+  (count) =>
+    new Float32Array(count).fill(value);
+
+interface Param {
+  variable: tf.Variable;
+  init: Init;
+  trainable: boolean;
+}
+
+/** The named variables of one network. Names are logical ('enc0/kernel'); tf's global variable names stay unique. */
+export class ParamStore {
+  private readonly params = new Map<string, Param>();
+
+  add(name: string, shape: number[], init: Init, trainable = true): tf.Variable {
+    if (this.params.has(name)) throw new Error(`duplicate parameter ${name}`);
+    const count = shape.reduce((a, b) => a * b, 1);
+    const values = init(count, mixSeed(0, this.params.size));
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape), trainable));
+    this.params.set(name, { variable, init, trainable });
+    return variable;
+  }
+
+  get(name: string): tf.Variable {
+    const p = this.params.get(name);
+    if (!p) throw new Error(`unknown parameter ${name}`);
+    return p.variable;
+  }
+
+  /** Re-draws every parameter from its initialiser: the same seed gives the same network. */
+  reinitialise(seed: number): void {
+    let i = 0;
+    for (const p of this.params.values()) {
+      const values = p.init(p.variable.size, mixSeed(seed, i++));
+      tf.tidy(() => p.variable.assign(tf.tensor(values, p.variable.shape)));
+    }
+  }
+
+  trainable(): tf.Variable[] {
+    return [...this.params.values()].filter((p) => p.trainable).map((p) => p.variable);
+  }
+
+  /** Every parameter, batch-norm running statistics included, in creation order. */
+  named(): { name: string; tensor: tf.Variable }[] {
+    return [...this.params.entries()].map(([name, p]) => ({ name, tensor: p.variable }));
+  }
+
+  /** Assigns saved values; every parameter must be present with its shape. `source` names the file in errors. */
+  assign(values: tf.NamedTensorMap, source: string): void {
+    for (const [name, p] of this.params) {
+      const t = values[name];
+      if (!t) throw new Error(`${source}: missing weight ${name}`);
+      if (!tf.util.arraysEqual(t.shape, p.variable.shape)) {
+        throw new Error(`${source}: weight ${name} has shape [${t.shape}], expected [${p.variable.shape}]`);
+      }
+      p.variable.assign(t);
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.params.values()) p.variable.dispose();
+    this.params.clear();
+  }
+}
+
+const BN_EPS = 1e-5;
+const BN_MOMENTUM = 0.1;
+
+/** Conv 4x4 stride 2 'same' without bias (PyTorch Conv2d(ci, co, 4, 2, 1, bias=False): same padding for even sizes). */
+export function addConv(ps: ParamStore, name: string, ci: number, co: number): void {
+  ps.add(`${name}/kernel`, [4, 4, ci, co], torchUniform(ci * 16));
+}
+export function conv(ps: ParamStore, name: string, x: tf.Tensor4D): tf.Tensor4D {
+  return tf.conv2d(x, ps.get(`${name}/kernel`) as tf.Tensor4D, 2, 'same');
+}
+
+/** Transposed conv 4x4 stride 2 doubling the size (ConvTranspose2d(ci, co, 4, 2, 1)); torch's fan-in is co*16. */
+export function addConvT(ps: ParamStore, name: string, ci: number, co: number, bias: boolean): void {
+  ps.add(`${name}/kernel`, [4, 4, co, ci], torchUniform(co * 16));
+  if (bias) ps.add(`${name}/bias`, [co], torchUniform(co * 16));
+}
+export function convT(ps: ParamStore, name: string, x: tf.Tensor4D, co: number, bias: boolean): tf.Tensor4D {
+  const [n, h, w] = x.shape;
+  const y = tf.conv2dTranspose(x, ps.get(`${name}/kernel`) as tf.Tensor4D, [n, h * 2, w * 2, co], 2, 'same');
+  return bias ? tf.add(y, ps.get(`${name}/bias`)) : y;
+}
+
+export function addDense(ps: ParamStore, name: string, din: number, dout: number): void {
+  ps.add(`${name}/kernel`, [din, dout], torchUniform(din));
+  ps.add(`${name}/bias`, [dout], torchUniform(din));
+}
+export function dense(ps: ParamStore, name: string, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, ps.get(`${name}/kernel`) as tf.Tensor2D), ps.get(`${name}/bias`));
+}
+
+export function addBatchNorm(ps: ParamStore, name: string, c: number): void {
+  ps.add(`${name}/gamma`, [c], constant(1));
+  ps.add(`${name}/beta`, [c], constant(0));
+  ps.add(`${name}/moving_mean`, [c], constant(0), false);
+  ps.add(`${name}/moving_var`, [c], constant(1), false);
+}
+
+/**
+ * Batch norm as PyTorch's BatchNorm2d: training normalises with the biased batch variance and moves the running
+ * statistics (momentum 0.1, unbiased variance); inference uses the running statistics.
+ */
+export function batchNorm(ps: ParamStore, name: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  const gamma = ps.get(`${name}/gamma`) as tf.Tensor1D;
+  const beta = ps.get(`${name}/beta`) as tf.Tensor1D;
+  const mm = ps.get(`${name}/moving_mean`);
+  const mv = ps.get(`${name}/moving_var`);
+  if (!training) return tf.batchNorm(x, mm as tf.Tensor1D, mv as tf.Tensor1D, beta, gamma, BN_EPS);
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const count = x.shape[0] * x.shape[1] * x.shape[2];
+  tf.tidy(() => {
+    // Ops off the loss path: backprop ignores them, so the running statistics never receive gradients.
+    const v = tf.mul(variance, count / Math.max(count - 1, 1));
+    mm.assign(tf.add(tf.mul(mm, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+    mv.assign(tf.add(tf.mul(mv, 1 - BN_MOMENTUM), tf.mul(v, BN_MOMENTUM)));
+  });
+  return tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, BN_EPS);
+}

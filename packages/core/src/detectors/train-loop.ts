@@ -1,0 +1,188 @@
+// The training loop every single-optimiser detector shares: seeded epochs of shuffled batches, Adam, progress with
+// an ETA, cancellation between steps, atomic checkpoints and exact resume.
+import * as tf from '@tensorflow/tfjs';
+import { AbortError, stepsPerEpoch, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
+import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import type { ParamStore } from './layers.js';
+import { mixSeed } from './rng.js';
+
+export interface StepContext {
+  /** 0-based index of this step over the whole run: seeds any per-step noise, so resume replays it exactly. */
+  step: number;
+  seed: number;
+}
+
+/** What the loop trains: a parameter store and a loss. */
+export interface Trainable {
+  readonly name: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly inputSize: InputSize;
+  readonly params: ParamStore;
+  /** Training-mode loss of one batch [n, H, W, 1]; runs inside the optimiser's gradient tape and a tidy. */
+  trainLoss(x: tf.Tensor4D, ctx: StepContext): tf.Scalar;
+}
+
+// PyTorch's Adam defaults (the reference); tf's default epsilon depends on the backend.
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPSILON = 1e-8;
+const ETA_SMOOTHING = 0.1;
+
+function validate(model: Trainable, data: TrainData, opts: FitOptions): void {
+  const bad = (what: string) => {
+    throw new Error(`fit(${model.name}): ${what}`);
+  };
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 0) bad(`epochs must be a whole number >= 0, got ${opts.epochs}`);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 2) bad(`batchSize must be an integer >= 2, got ${opts.batchSize}`);
+  if (!(opts.lr > 0)) bad(`lr must be > 0, got ${opts.lr}`);
+  if (!Number.isInteger(opts.seed)) bad(`seed must be an integer, got ${opts.seed}`);
+  if (opts.checkpoint && !(Number.isInteger(opts.checkpoint.everySteps) && opts.checkpoint.everySteps > 0)) {
+    bad(`checkpoint.everySteps must be a positive integer, got ${opts.checkpoint.everySteps}`);
+  }
+  const { height, width } = model.inputSize;
+  if (data.height !== height || data.width !== width) {
+    bad(`training images are ${data.width}x${data.height}, the detector expects ${width}x${height}`);
+  }
+  if (data.size < 2) bad(`needs at least 2 training images, got ${data.size}`);
+}
+
+function checkResumable(file: string, st: CheckpointState, model: Trainable, opts: FitOptions): void {
+  const mismatch = (what: string, saved: unknown, now: unknown) => {
+    throw new Error(`${file}: cannot resume: checkpoint has ${what} ${JSON.stringify(saved)}, this run ${JSON.stringify(now)}`);
+  };
+  if (st.detector !== model.name) mismatch('detector', st.detector, model.name);
+  if (JSON.stringify(st.config) !== JSON.stringify(model.config)) mismatch('config', st.config, model.config);
+  if (st.seed !== opts.seed) mismatch('seed', st.seed, opts.seed);
+  if (st.batchSize !== opts.batchSize) mismatch('batchSize', st.batchSize, opts.batchSize);
+  if (st.lr !== opts.lr) mismatch('lr', st.lr, opts.lr);
+}
+
+/**
+ * Trains `model` (re-initialised from `opts.seed` unless resuming). Returns after `epochs` epochs, or throws an
+ * AbortError at the first step boundary after `opts.signal` fires, having written a checkpoint if one is configured.
+ */
+export async function runTraining(model: Trainable, data: TrainData, opts: FitOptions): Promise<FitResult & { step: number }> {
+  validate(model, data, opts);
+  const t0 = performance.now();
+  const spe = stepsPerEpoch(data.size, opts.batchSize);
+  const totalSteps = spe * opts.epochs;
+  const px = model.inputSize.height * model.inputSize.width;
+  const lossEvery = Math.max(1, opts.lossEvery ?? 10);
+  const optimizer = tf.train.adam(opts.lr, BETA1, BETA2, EPSILON);
+  const vars = model.params.trainable();
+  let step = 0;
+  let losses: { step: number; loss: number }[] = [];
+
+  try {
+    const ckpt = opts.resume && opts.checkpoint ? await loadCheckpoint(opts.checkpoint.dir) : null;
+    if (ckpt) {
+      const file = `${opts.checkpoint!.dir}/checkpoint/checkpoint.json`;
+      checkResumable(file, ckpt.state, model, opts);
+      try {
+        model.params.assign(ckpt.tensors, file);
+        // Adam's weights were saved as [iterations, m..., v...] in the trainable-variable order used here.
+        const optWeights = Object.keys(ckpt.tensors)
+          .filter((k) => k.startsWith('adam/'))
+          .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
+          .map((k) => ({ name: k, tensor: ckpt.tensors[k] }));
+        if (optWeights.length > 0) await optimizer.setWeights(optWeights);
+      } finally {
+        tf.dispose(Object.values(ckpt.tensors));
+      }
+      step = ckpt.state.step;
+      losses = [...ckpt.state.losses];
+    } else {
+      model.params.reinitialise(opts.seed);
+    }
+    const resumedFromStep = step;
+
+    const checkpoint = async () => {
+      if (!opts.checkpoint) return;
+      const optWeights = step > 0 ? await optimizer.getWeights() : [];
+      try {
+        const tensors = [
+          ...model.params.named(),
+          ...optWeights.map((w, i) => ({ name: `adam/${i}`, tensor: w.tensor })),
+        ];
+        const epoch = Math.floor(step / spe);
+        const state: CheckpointState = {
+          detector: model.name,
+          config: model.config,
+          seed: opts.seed,
+          batchSize: opts.batchSize,
+          lr: opts.lr,
+          step,
+          epoch,
+          stepInEpoch: step - epoch * spe,
+          rng: { seed: opts.seed, step, epoch },
+          losses,
+        };
+        await saveCheckpoint(opts.checkpoint.dir, state, tensors);
+      } finally {
+        // Only the iteration counter is a fresh tensor; the moments are the optimiser's own variables.
+        if (optWeights.length > 0) optWeights[0].tensor.dispose();
+      }
+    };
+
+    let lastLoss = losses.length > 0 ? losses[losses.length - 1].loss : NaN;
+    let emaMs = 0;
+    let sinceCheckpoint = 0;
+    for (let epoch = Math.floor(step / spe); epoch < opts.epochs && step < totalSteps; epoch++) {
+      const fromBatch = step - epoch * spe;
+      for await (const batch of data.batches(opts.batchSize, mixSeed(opts.seed, epoch, 0x5eed), fromBatch)) {
+        const n = batch.length / px;
+        if (n < 2) continue; // stepsPerEpoch already excludes it
+        if (opts.signal?.aborted) {
+          await checkpoint();
+          throw new AbortError(`fit(${model.name}) cancelled after step ${step}`);
+        }
+        const ts = performance.now();
+        const x = tf.tensor4d(batch, [n, model.inputSize.height, model.inputSize.width, 1]);
+        const ctx: StepContext = { step, seed: opts.seed };
+        let cost: tf.Scalar | null;
+        try {
+          cost = optimizer.minimize(() => model.trainLoss(x, ctx), true, vars);
+        } finally {
+          x.dispose();
+        }
+        step++;
+        sinceCheckpoint++;
+        if (cost) {
+          if (step === resumedFromStep + 1 || step % lossEvery === 0 || step === totalSteps) {
+            lastLoss = (await cost.data())[0];
+            losses.push({ step, loss: lastLoss });
+          }
+          cost.dispose();
+        }
+        const dt = performance.now() - ts;
+        emaMs = emaMs === 0 ? dt : emaMs + ETA_SMOOTHING * (dt - emaMs);
+        opts.onProgress?.({
+          epoch,
+          epochs: opts.epochs,
+          step,
+          stepsPerEpoch: spe,
+          totalSteps,
+          loss: lastLoss,
+          etaMs: emaMs * (totalSteps - step),
+        });
+        if (opts.checkpoint && step % opts.checkpoint.everySteps === 0) {
+          await checkpoint();
+          sinceCheckpoint = 0;
+        }
+        if (step >= totalSteps || step - epoch * spe >= spe) break;
+      }
+    }
+    if (sinceCheckpoint > 0) await checkpoint();
+    return {
+      step,
+      steps: step - resumedFromStep,
+      epochs: opts.epochs,
+      finalLoss: lastLoss,
+      losses,
+      resumedFromStep,
+      durationMs: performance.now() - t0,
+    };
+  } finally {
+    optimizer.dispose();
+  }
+}

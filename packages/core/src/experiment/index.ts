@@ -1,0 +1,3 @@
+// Experiment configs: schema, JSON Schema export and loading with positioned issues.
+export * from './schema.js';
+export * from './load.js';

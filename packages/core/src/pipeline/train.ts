@@ -1,0 +1,122 @@
+// Training a run: pick the backend, resolve the dataset, load the training normals (streamed when large), fit
+// with checkpoints in the run folder, save the model, and keep run.json / train.log up to date. A cancelled fit
+// leaves its checkpoint and state 'cancelled'; `resume` continues the latest unfinished run of the experiment.
+import * as path from 'node:path';
+import { describeBackend, initBackend, type BackendName } from '../compute/index.js';
+import { AbortError, type FitResult, type TrainProgress } from '../detectors/api.js';
+import { createDetector } from '../detectors/registry.js';
+import { writeFileAtomic, writeJsonAtomic } from '../model/atomic.js';
+import { experimentSnapshot, openExperiment, type ExperimentContext, type ExperimentRef } from './context.js';
+import { trainDataFor } from './images.js';
+import {
+  EXPERIMENT_JSON,
+  EXPERIMENT_SNAPSHOT,
+  MODEL_DIR,
+  createRunFolder,
+  findRuns,
+  logLine,
+  updateRunMeta,
+  writeRunMeta,
+  type ExperimentRecord,
+  type RunMeta,
+} from './run-dir.js';
+
+export interface PipelineProgress {
+  stage: string;
+  /** 0..1 within the stage. */
+  fraction: number;
+  done?: number;
+  total?: number;
+  /** Training only. */
+  train?: TrainProgress;
+}
+
+export interface TrainOptions {
+  onProgress?: (p: PipelineProgress) => void;
+  signal?: AbortSignal;
+  /** true: continue the latest unfinished run of this experiment; a path: continue that run. */
+  resume?: boolean | string;
+  backend?: BackendName | 'auto';
+  /** Called once the run folder exists (the CLI prints it before the long part starts). */
+  onRunDir?: (dir: string) => void;
+}
+
+export interface TrainResult {
+  runDir: string;
+  modelDir: string;
+  backend: string;
+  fit: FitResult;
+  counts: RunMeta['counts'];
+  unreadable: { path: string; reason: string }[];
+}
+
+async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume']): Promise<{ dir: string; resumed: boolean }> {
+  if (typeof resume === 'string') return { dir: path.resolve(resume), resumed: true };
+  if (resume) {
+    const open = (await findRuns(ctx.outputRoot, ctx.name)).find((r) => r.meta.state === 'running' || r.meta.state === 'cancelled' || r.meta.state === 'failed');
+    if (open) return { dir: open.dir, resumed: true };
+  }
+  return { dir: await createRunFolder(ctx.outputRoot, ctx.name), resumed: false };
+}
+
+export async function train(experiment: ExperimentRef, opts: TrainOptions = {}): Promise<TrainResult> {
+  const ctx = await openExperiment(experiment);
+  const { config } = ctx;
+  const backend = await initBackend({ prefer: opts.backend });
+  const { dir: runDir, resumed } = await runFolderFor(ctx, opts.resume);
+  opts.onRunDir?.(runDir);
+  const counts = { train: ctx.resolved.train.length, validation: ctx.resolved.validation.length, test: ctx.resolved.test.length };
+  const startedAt = new Date().toISOString();
+  if (!resumed) {
+    const record: ExperimentRecord = { config, dir: ctx.dir, file: ctx.file, dataset: ctx.dataset, datasetDir: ctx.datasetDir, datasetFile: ctx.datasetFile };
+    await writeFileAtomic(path.join(runDir, EXPERIMENT_SNAPSHOT), await experimentSnapshot(ctx));
+    await writeJsonAtomic(path.join(runDir, EXPERIMENT_JSON), record);
+    await writeRunMeta(runDir, { format: 'medad-run/1', experiment: ctx.name, experimentFile: ctx.file, detector: config.detector.name, state: 'running', startedAt, backend: describeBackend(backend), counts });
+  } else {
+    await updateRunMeta(runDir, { state: 'running', error: undefined, backend: describeBackend(backend) });
+  }
+  await logLine(runDir, `${resumed ? 'resume' : 'start'}: ${config.detector.name} on ${backend.backend}; ${counts.train} training images`);
+
+  const [height, width] = config.input.size;
+  const detector = createDetector(config.detector.name, config.detector.params, { height, width });
+  try {
+    const { data, failures } = await trainDataFor(ctx.resolved.train, config.input, {
+      signal: opts.signal,
+      onProgress: (done, total) => opts.onProgress?.({ stage: 'loading', fraction: done / total, done, total }),
+    });
+    for (const f of failures) await logLine(runDir, `unreadable: ${f.path}: ${f.reason}`);
+    let lastLogged = 0;
+    const fit = await detector.fit(data, {
+      epochs: config.training.epochs,
+      batchSize: config.training.batchSize,
+      lr: config.training.lr,
+      seed: config.training.seed,
+      signal: opts.signal,
+      checkpoint: { dir: runDir, everySteps: config.training.checkpointEvery },
+      resume: resumed,
+      onProgress: (p) => {
+        opts.onProgress?.({ stage: 'training', fraction: p.step / p.totalSteps, done: p.step, total: p.totalSteps, train: p });
+        if (p.step - lastLogged >= Math.max(1, p.stepsPerEpoch) || p.step === p.totalSteps) {
+          lastLogged = p.step;
+          void logLine(runDir, `step ${p.step}/${p.totalSteps} epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss.toPrecision(5)}`);
+        }
+      },
+    });
+    const modelDir = path.join(runDir, MODEL_DIR);
+    await detector.save(modelDir);
+    await updateRunMeta(runDir, {
+      state: 'trained',
+      finishedAt: new Date().toISOString(),
+      training: { steps: fit.steps, epochs: fit.epochs, finalLoss: fit.finalLoss, durationMs: fit.durationMs, resumedFromStep: fit.resumedFromStep, losses: fit.losses },
+    });
+    await logLine(runDir, `trained: ${fit.steps} steps, final loss ${fit.finalLoss.toPrecision(5)}, ${(fit.durationMs / 1000).toFixed(1)} s`);
+    return { runDir, modelDir, backend: describeBackend(backend), fit, counts, unreadable: failures };
+  } catch (err) {
+    const cancelled = err instanceof AbortError || (err as Error).name === 'AbortError';
+    await updateRunMeta(runDir, { state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message });
+    await logLine(runDir, cancelled ? 'cancelled (checkpoint kept; continue with --resume)' : `failed: ${(err as Error).message}`);
+    throw err;
+  } finally {
+    detector.dispose();
+  }
+}

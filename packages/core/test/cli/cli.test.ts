@@ -1,0 +1,70 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { writeDemoDataset } from '../../src/demo/dataset.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'medad-cli-'));
+});
+afterAll(async () => fs.rm(root, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (t: string) => (stdout += t), isTTY: false },
+    stderr: { write: (t: string) => (stderr += t), isTTY: false },
+    cwd: root,
+    signal: new AbortController().signal,
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+describe('medad CLI', () => {
+  it('prints help for every command and exits 0', async () => {
+    for (const c of ['doctor', 'dataset', 'train', 'eval', 'score', 'demo']) {
+      const r = await cli(c, '--help');
+      expect(r.code, c).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: medad ${c}`));
+    }
+  });
+
+  it('a usage error exits 2 and, with --json, stdout is one JSON object', async () => {
+    const r = await cli('train', '--resme', '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(r.stderr).toMatch(/unknown option --resme/);
+  });
+
+  it('config errors print file:line:col and exit 1', async () => {
+    const file = path.join(root, 'bad.medad.yaml');
+    await fs.writeFile(file, 'medad: experiment\ndataset: d.yaml\ndetector:\n  name: ae\ntraining:\n  epoch: 2\n');
+    const r = await cli('train', 'bad.medad.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:6:3: error: Unknown key 'epoch'`);
+    const j = await cli('train', 'bad.medad.yaml', '--json');
+    const parsed = JSON.parse(j.stdout);
+    expect(parsed.issues.map((i: { start: { line: number } }) => i.start.line)).toContain(5);
+  });
+
+  it('dataset summary --json parses and counts the splits', async () => {
+    const demo = await writeDemoDataset(path.join(root, 'demo'), { size: 16, train: 6, testNormal: 2, testLesion: 2 });
+    const r = await cli('dataset', 'summary', demo.datasetConfig, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(true);
+    expect(j.summary.total).toBe(10);
+  });
+
+  it('doctor --json names the backend it chose', async () => {
+    const r = await cli('doctor', '--backend', 'cpu', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(typeof j.backend).toBe('string');
+    expect(j.detectors.map((d: { name: string }) => d.name)).toContain('ae');
+  });
+});

@@ -1,0 +1,73 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { experimentJsonSchema, loadExperiment } from '../../src/experiment/index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'medad-exp-'));
+  await fs.writeFile(path.join(dir, 'data.medad.yaml'), 'medad: dataset\nversion: 1\nsources:\n  - layout: folder\n    root: .\n');
+});
+afterAll(async () => fs.rm(dir, { recursive: true, force: true }));
+
+async function load(name: string, text: string, detectorNames?: string[]) {
+  const file = path.join(dir, name);
+  await fs.writeFile(file, text);
+  return loadExperiment(file, { detectorNames });
+}
+
+describe('loadExperiment', () => {
+  it('fills defaults for a minimal config', async () => {
+    const r = await load('ok.yaml', 'medad: experiment\ndataset: data.medad.yaml\ndetector:\n  name: ae\n');
+    expect(r.issues).toEqual([]);
+    expect(r.value?.input).toEqual({ size: [64, 64], resize: 'area', normalise: 'minus1to1' });
+    expect(r.value?.training.optimiser).toBe('adam');
+    expect(r.value?.evaluation.threshold).toEqual({ policy: 'normal-quantile', value: 0.95 });
+    expect(r.value?.evaluation.bootstrap).toEqual({ samples: 1000, seed: 0 });
+    expect(r.value?.output.dir).toBe('runs');
+  });
+
+  it('reports an unknown key at its line and column', async () => {
+    const r = await load('typo.yaml', 'medad: experiment\ndataset: data.medad.yaml\ndetector:\n  name: ae\ntraining:\n  epoch: 5\n');
+    expect(r.value).toBeUndefined();
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0].message).toMatch(/Unknown key 'epoch'/);
+    expect(r.issues[0].start).toEqual({ line: 5, character: 2 });
+  });
+
+  it('reports a wrong value type at the value', async () => {
+    const r = await load('bad.yaml', 'medad: experiment\ndataset: data.medad.yaml\ndetector:\n  name: ae\ninput:\n  size: [64, big]\n');
+    expect(r.value).toBeUndefined();
+    expect(r.issues[0].path).toEqual(['input', 'size', 1]);
+    expect(r.issues[0].start.line).toBe(5);
+  });
+
+  it('rejects a threshold value on a policy that takes none', async () => {
+    const r = await load('thr.yaml', 'medad: experiment\ndataset: data.medad.yaml\ndetector:\n  name: ae\nevaluation:\n  threshold:\n    policy: max-f1\n    value: 0.3\n');
+    expect(r.value).toBeUndefined();
+    expect(r.issues[0].start.line).toBe(7);
+  });
+
+  it('flags an unregistered detector and a missing dataset file at their values', async () => {
+    const r = await load('sem.yaml', 'medad: experiment\ndataset: nope.yaml\ndetector:\n  name: gan9\n', ['ae', 'vae']);
+    expect(r.value).toBeUndefined();
+    const codes = r.issues.map((i) => [i.code, i.start.line, i.start.character]);
+    expect(codes).toEqual([
+      ['path-missing', 1, 9],
+      ['unknown-detector', 3, 8],
+    ]);
+    expect(r.issues.find((i) => i.code === 'unknown-detector')?.message).toContain('ae, vae');
+  });
+
+  it('accepts an inline dataset without its marker', async () => {
+    const r = await load('inline.yaml', 'medad: experiment\ndataset:\n  version: 1\n  sources:\n    - layout: folder\n      root: .\ndetector:\n  name: ae\n');
+    expect(r.issues).toEqual([]);
+    expect(typeof r.value?.dataset).toBe('object');
+  });
+
+  it('exports a JSON Schema with descriptions', () => {
+    const schema = experimentJsonSchema() as unknown as { properties: Record<string, { description?: string }> };
+    for (const key of ['dataset', 'detector', 'input', 'training', 'evaluation', 'output']) expect(schema.properties[key].description).toBeTruthy();
+  });
+});
