@@ -8,3 +8,4 @@ export * from './detectors/index.js';
 export * from './experiment/index.js';
 export * from './pipeline/index.js';
 export * from './report/index.js';
+export * from './synth/index.js';

@@ -1,0 +1,55 @@
+// What the daemon needs from the analysis core, as plain data. Only engine/core-adapter.ts knows how
+// @medad/core spells these; features and jobs depend on these interfaces alone.
+import type { ConfigIssue, Position } from '@medad/core';
+import type {
+  DatasetSummary,
+  HeatmapParams,
+  ReadyParams,
+  RunMetricsResult,
+  RunSummary,
+  ScoreImagesParams,
+} from '../protocol.js';
+
+export type { ConfigIssue, Position };
+export type ConfigKind = 'dataset' | 'experiment';
+export type KeyPath = (string | number)[];
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface AnalysedDocument {
+  kind?: ConfigKind;
+  /** The validated config; absent when there are errors. */
+  value?: unknown;
+  issues: ConfigIssue[];
+}
+
+/** Calls answered on the JSON-RPC thread: must be fast (parsing one document) or async I/O. */
+export interface EditorEngine {
+  analyse(text: string, file: string): AnalysedDocument;
+  pathAt(text: string, pos: Position): { path: KeyPath; isKey: boolean };
+  rangeOf(text: string, path: KeyPath, part?: 'key' | 'value'): Range | undefined;
+  /** JSON Schema of a config kind (descriptions, enums), undefined when core has none yet. */
+  jsonSchema(kind: ConfigKind): object | undefined;
+  /** Checks needing the file system (paths, image counts, leakage...); must honour `signal`. */
+  semanticChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
+  datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
+  listRuns(root: string): Promise<RunSummary[]>;
+  runMetrics(runDir: string): Promise<RunMetricsResult>;
+  initBackend(): Promise<ReadyParams>;
+}
+
+export interface JobContext {
+  signal: AbortSignal;
+  onProgress(percentage: number | undefined, message: string): void;
+}
+
+/** Calls made inside a worker thread: the heavy ones. */
+export interface ComputeEngine {
+  train(params: { experiment: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string }>;
+  evaluate(params: { experiment: string; runDir?: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string; metrics: Record<string, number> }>;
+  score(params: ScoreImagesParams & { mapDir: string }, ctx: JobContext): Promise<{ scores: { file: string; score: number; mapPath?: string }[]; failures: { file: string; reason: string }[] }>;
+  heatmap(params: HeatmapParams & { outFile: string }, ctx: JobContext): Promise<{ score: number; width: number; height: number; range: [number, number] }>;
+}

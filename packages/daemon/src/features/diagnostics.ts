@@ -1,0 +1,103 @@
+// Validate-on-change: schema problems are published after a short quiet period (debounce); semantic checks
+// (file system, image counts, leakage) then run in the background. Every edit bumps the document's revision
+// and aborts the previous semantic run, so stale results are never published (rust-analyzer's "cancelled").
+import type { Connection, Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node.js';
+import { DiagnosticSeverity } from 'vscode-languageserver/node.js';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import type { AnalysedDocument, ConfigIssue, EditorEngine } from '../engine/types.js';
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
+
+export function toDiagnostic(issue: ConfigIssue): Diagnostic {
+  const related: DiagnosticRelatedInformation[] | undefined = issue.related?.map((r) => ({
+    location: { uri: pathToFileURL(r.file).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+    message: r.message,
+  }));
+  return {
+    range: { start: issue.start, end: issue.end },
+    severity: SEVERITY[issue.severity],
+    message: issue.message,
+    source: 'medad',
+    ...(issue.code ? { code: issue.code } : {}),
+    ...(related?.length ? { relatedInformation: related } : {}),
+  };
+}
+
+export function filePathOf(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
+
+export class DiagnosticsScheduler {
+  private readonly revision = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly latest = new Map<string, { version: number; analysed: AnalysedDocument }>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly engine: EditorEngine,
+    private readonly delayMs: () => number,
+  ) {}
+
+  /** The last analysis of a document at its current version (parses on demand). */
+  analysis(doc: TextDocument): AnalysedDocument {
+    const hit = this.latest.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit.analysed;
+    const analysed = this.engine.analyse(doc.getText(), filePathOf(doc.uri));
+    this.latest.set(doc.uri, { version: doc.version, analysed });
+    return analysed;
+  }
+
+  schedule(doc: TextDocument): void {
+    const rev = (this.revision.get(doc.uri) ?? 0) + 1;
+    this.revision.set(doc.uri, rev);
+    this.running.get(doc.uri)?.abort();
+    clearTimeout(this.timers.get(doc.uri));
+    this.timers.set(doc.uri, setTimeout(() => void this.run(doc, rev), this.delayMs()));
+  }
+
+  forget(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.running.get(uri)?.abort();
+    this.revision.set(uri, (this.revision.get(uri) ?? 0) + 1);
+    this.latest.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const c of this.running.values()) c.abort();
+  }
+
+  private current(uri: string, rev: number): boolean {
+    return this.revision.get(uri) === rev;
+  }
+
+  private async run(doc: TextDocument, rev: number): Promise<void> {
+    if (!this.current(doc.uri, rev)) return;
+    const text = doc.getText();
+    let analysed: AnalysedDocument;
+    try {
+      analysed = this.analysis(doc);
+    } catch (err) {
+      analysed = { issues: [{ message: `medad could not check this file: ${(err as Error).message}`, severity: 'error', path: [], start: { line: 0, character: 0 }, end: { line: 0, character: 0 }, code: 'internal' }] };
+    }
+    const base = analysed.issues.map(toDiagnostic);
+    await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: base });
+    if (!analysed.kind || analysed.value === undefined) return;
+
+    const ctl = new AbortController();
+    this.running.set(doc.uri, ctl);
+    try {
+      const extra = await this.engine.semanticChecks(analysed.kind, analysed.value, filePathOf(doc.uri), text, ctl.signal);
+      if (!this.current(doc.uri, rev) || ctl.signal.aborted) return;
+      await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [...base, ...extra.map(toDiagnostic)] });
+    } catch (err) {
+      if (ctl.signal.aborted || !this.current(doc.uri, rev)) return;
+      this.connection.console.error(`semantic checks failed for ${doc.uri}: ${(err as Error).stack ?? String(err)}`);
+    } finally {
+      if (this.running.get(doc.uri) === ctl) this.running.delete(doc.uri);
+    }
+  }
+}

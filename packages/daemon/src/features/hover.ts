@@ -1,0 +1,35 @@
+// Hover: the schema's description of the key under the cursor; on a path value, a live look at the folder.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Hover, HoverParams } from 'vscode-languageserver/node.js';
+import { MarkupKind } from 'vscode-languageserver/node.js';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EditorEngine } from '../engine/types.js';
+import { configKindOf } from '../engine/core-adapter.js';
+import { filePathOf } from './diagnostics.js';
+import { formatFolderSummary, summariseFolder } from './folder-summary.js';
+import { docsAt, isPathValue } from './schema-docs.js';
+import type { Schema } from './schema-docs.js';
+
+export async function hover(engine: EditorEngine, doc: TextDocument, params: HoverParams, signal: AbortSignal): Promise<Hover | null> {
+  const text = doc.getText();
+  const kind = configKindOf(text);
+  if (!kind) return null;
+  const schema = engine.jsonSchema(kind) as Schema | undefined;
+  const { path: keyPath, isKey } = engine.pathAt(text, params.position);
+  if (keyPath.length === 0) return null;
+  const parts: string[] = [];
+  if (schema) parts.push(...docsAt(schema, keyPath));
+  const range = engine.rangeOf(text, keyPath, isKey ? 'key' : 'value');
+
+  if (!isKey && schema && isPathValue(schema, keyPath)) {
+    const value = text.slice(doc.offsetAt(range?.start ?? params.position), doc.offsetAt(range?.end ?? params.position)).replace(/^['"]|['"]$/g, '');
+    const abs = path.resolve(path.dirname(filePathOf(doc.uri)), value);
+    const stat = await fs.stat(abs).catch(() => undefined);
+    if (!stat) parts.push(`\`${abs}\` does not exist.`);
+    else if (stat.isDirectory()) parts.push(formatFolderSummary(abs, await summariseFolder(abs, signal)));
+    else parts.push(`\`${abs}\`: ${stat.size} bytes`);
+  }
+  if (parts.length === 0) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') }, ...(range ? { range } : {}) };
+}

@@ -1,0 +1,101 @@
+// One worker thread per lane (trainer, scorer), started on first use and restarted after a crash. A crash
+// fails the job that was running (its last checkpoint stays on disk: core writes them atomically). An abort
+// the worker does not honour within `abortGraceMs` (a long synchronous kernel) terminates the worker.
+import { Worker } from 'node:worker_threads';
+import type { JobKind } from '../protocol.js';
+import type { FromWorker, ToWorker } from './messages.js';
+
+export interface RunHandlers {
+  onProgress(percentage: number | undefined, message: string): void;
+}
+
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly cancelled: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  jobId: string;
+  handlers: RunHandlers;
+  resolve(v: unknown): void;
+  reject(e: JobFailure): void;
+  abortTimer?: NodeJS.Timeout;
+}
+
+function workerEntry(): { file: URL; workerData?: unknown } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './worker-main.ts' : './worker-main.js', import.meta.url);
+  return fromSource ? { file: new URL('./worker-boot.mjs', import.meta.url), workerData: { entry: entry.href } } : { file: entry };
+}
+
+export class WorkerHost {
+  private worker?: Worker;
+  private current?: Pending;
+
+  constructor(
+    readonly lane: string,
+    private readonly abortGraceMs = 10_000,
+  ) {}
+
+  private spawn(): Worker {
+    const { file, workerData } = workerEntry();
+    // stdout of a worker is the process's stdout: keep it off the JSON-RPC channel.
+    const w = new Worker(file, { workerData, stdout: true, stderr: false });
+    w.stdout.on('data', (d: Buffer) => process.stderr.write(d));
+    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('error', (err) => this.onExit(`worker crashed: ${err.message}`));
+    w.on('exit', (code) => this.onExit(`worker exited with code ${code}`));
+    return w;
+  }
+
+  private onMessage(m: FromWorker): void {
+    const p = this.current;
+    if (!p || p.jobId !== m.jobId) return;
+    if (m.type === 'progress') p.handlers.onProgress(m.percentage, m.message);
+    else this.settle(m.type === 'done' ? { ok: m.result } : { err: new JobFailure(m.message, m.cancelled) });
+  }
+
+  private onExit(reason: string): void {
+    if (!this.worker) return;
+    this.worker = undefined;
+    const p = this.current;
+    if (p) this.settle({ err: new JobFailure(p.abortTimer ? 'cancelled (worker stopped)' : `${this.lane} ${reason}`, !!p.abortTimer) });
+  }
+
+  private settle(r: { ok: unknown } | { err: JobFailure }): void {
+    const p = this.current;
+    if (!p) return;
+    clearTimeout(p.abortTimer);
+    this.current = undefined;
+    if ('err' in r) p.reject(r.err);
+    else p.resolve(r.ok);
+  }
+
+  /** Runs one job; the caller serialises jobs per host. */
+  run(jobId: string, kind: JobKind, params: unknown, handlers: RunHandlers): Promise<unknown> {
+    if (this.current) return Promise.reject(new Error(`${this.lane} is busy`));
+    this.worker ??= this.spawn();
+    return new Promise((resolve, reject) => {
+      this.current = { jobId, handlers, resolve, reject };
+      this.worker?.postMessage({ type: 'run', jobId, kind, params } satisfies ToWorker);
+    });
+  }
+
+  abort(jobId: string): void {
+    const p = this.current;
+    if (!p || p.jobId !== jobId || p.abortTimer) return;
+    this.worker?.postMessage({ type: 'abort', jobId } satisfies ToWorker);
+    p.abortTimer = setTimeout(() => void this.worker?.terminate(), this.abortGraceMs);
+  }
+
+  async stop(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    if (this.current) this.abort(this.current.jobId);
+    await w.terminate();
+  }
+}

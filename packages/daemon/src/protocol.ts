@@ -1,0 +1,244 @@
+// The medad extension protocol: every custom request and notification the daemon speaks, typed once and
+// shared with every client (the VS Code extension imports this module through `@medad/daemon/protocol`).
+// Deliberately free of @medad/core: a client must be able to load it without tensors or image decoders.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+
+/** A `file://` URI or an absolute path; the daemon accepts both and refuses anything outside its roots. */
+export type FileRef = string;
+
+/** Error codes of medad requests (JSON-RPC application range, see -32000..-32099 is reserved for servers). */
+export const MedadErrorCodes = {
+  /** A path outside the workspace folders and the run directory. */
+  PathOutsideWorkspace: -32010,
+  /** A file or folder that does not exist or cannot be read. */
+  NotFound: -32011,
+  /** Parameters that do not match this protocol. */
+  InvalidParams: -32602,
+  /** The job was cancelled (by `medad/cancel`, `$/cancelRequest` or the progress cancel button). */
+  Cancelled: -32800,
+  /** The computation failed (corrupt image, crashed worker, missing backend...). */
+  JobFailed: -32012,
+  /** A capability that the installed core does not provide yet. */
+  Unsupported: -32013,
+} as const;
+
+// ---- jobs ------------------------------------------------------------------------------------------------
+
+export type JobKind = 'train' | 'evaluate' | 'score' | 'heatmap';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  /** What the job works on (an experiment file, an image...). */
+  target: string;
+  /** 0..100 when known. */
+  percentage?: number;
+  message?: string;
+  /** ISO timestamps. */
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Set when state is 'failed'. */
+  error?: string;
+}
+
+/** Common to long requests: the client may pass a work-done token; otherwise the daemon creates one. */
+export interface JobParams {
+  workDoneToken?: string | number;
+}
+
+export interface TrainParams extends JobParams {
+  /** The experiment config (`medad: experiment`). */
+  experiment: FileRef;
+}
+export interface TrainResult {
+  jobId: string;
+  /** The run folder holding checkpoints, metrics and the final model. */
+  runDir: string;
+}
+
+export interface EvaluateParams extends JobParams {
+  experiment: FileRef;
+  /** A finished run; the latest run of the experiment when omitted. */
+  runDir?: FileRef;
+}
+export interface EvaluateResult {
+  jobId: string;
+  runDir: string;
+  /** Metric name -> value (AUROC, AP, ...). */
+  metrics: Record<string, number>;
+}
+
+export interface ScoreImagesParams extends JobParams {
+  /** The run (model) to score with. */
+  runDir: FileRef;
+  /** Either explicit files or one folder (all readable images under it). */
+  files?: FileRef[];
+  folder?: FileRef;
+  /** Also write an anomaly map PNG per image. */
+  maps?: boolean;
+}
+export interface ImageScore {
+  file: string;
+  score: number;
+  /** file:// URI of the 16-bit map PNG when maps were requested. */
+  mapUri?: string;
+}
+export interface ScoreImagesResult {
+  jobId: string;
+  scores: ImageScore[];
+  /** Files that could not be read, with the reason. */
+  failures: { file: string; reason: string }[];
+}
+
+export type Colormap = 'gray' | 'jet' | 'viridis' | 'inferno';
+/** 'global': one range for the whole run (normal images stay dark); 'image': per-image min-max; 'fixed': `range`. */
+export type Normalisation = 'global' | 'image' | 'fixed';
+
+export interface HeatmapParams extends JobParams {
+  runDir: FileRef;
+  image: FileRef;
+  colormap?: Colormap;
+  normalisation?: Normalisation;
+  /** [low, high] in score units, used when normalisation is 'fixed'. */
+  range?: [number, number];
+  /** 'file' returns a path in the run's cache; 'base64' inlines the PNG bytes. Default 'file'. */
+  output?: 'file' | 'base64';
+}
+export interface HeatmapResult {
+  /** The image-level score. */
+  score: number;
+  width: number;
+  height: number;
+  /** The range that mapped to the colormap's ends. */
+  range: [number, number];
+  mapPath?: string;
+  pngBase64?: string;
+  /** True when served from the on-disk cache. */
+  cached: boolean;
+}
+
+// ---- queries ---------------------------------------------------------------------------------------------
+
+export interface DatasetSummaryParams {
+  /** A dataset config or an experiment config (its dataset is summarised). */
+  config: FileRef;
+}
+export interface DatasetSummary {
+  /** Per split (train/test/unlabelled...) counts. */
+  splits: { name: string; images: number; unreadable: number; classes: Record<string, number> }[];
+  /** Distinct image sizes with counts, e.g. { '256x256': 120 }. */
+  sizes: Record<string, number>;
+  /** Plain-text lines a client may show as is. */
+  text: string;
+}
+
+export interface ListRunsParams {
+  /** A folder to search; the configured run directory when omitted. */
+  root?: FileRef;
+  /** Only the runs of this experiment config. */
+  experiment?: FileRef;
+}
+export interface RunSummary {
+  runDir: string;
+  experiment?: string;
+  detector?: string;
+  state: 'running' | 'finished' | 'failed' | 'unknown';
+  startedAt?: string;
+  finishedAt?: string;
+  metrics?: Record<string, number>;
+}
+export interface ListRunsResult {
+  runs: RunSummary[];
+}
+
+export interface RunMetricsParams {
+  runDir: FileRef;
+}
+export interface RunMetricsResult {
+  runDir: string;
+  metrics: Record<string, number>;
+  /** Per-epoch training curves when recorded, e.g. { loss: [..] }. */
+  curves?: Record<string, number[]>;
+}
+
+export interface CancelParams {
+  jobId: string;
+}
+export interface CancelResult {
+  /** False when no such job was queued or running. */
+  cancelled: boolean;
+}
+
+export interface StatusResult {
+  ready: boolean;
+  backend?: string;
+  /** The GPU adapter description when one is in use. */
+  adapter?: string;
+  capabilities?: Record<string, boolean>;
+  jobs: JobInfo[];
+  workspaceFolders: string[];
+  runDirectory?: string;
+}
+
+export interface ReadyParams {
+  backend: string;
+  adapter?: string;
+  capabilities: Record<string, boolean>;
+  /** Set when the backend failed to start; the daemon still answers editor requests. */
+  error?: string;
+}
+
+export const Methods = {
+  train: 'medad/train',
+  evaluate: 'medad/evaluate',
+  scoreImages: 'medad/scoreImages',
+  heatmap: 'medad/heatmap',
+  datasetSummary: 'medad/datasetSummary',
+  listRuns: 'medad/listRuns',
+  runMetrics: 'medad/runMetrics',
+  cancel: 'medad/cancel',
+  status: 'medad/status',
+  ready: 'medad/ready',
+  jobState: 'medad/jobState',
+} as const;
+
+export const TrainRequest = new RequestType<TrainParams, TrainResult, void>(Methods.train);
+export const EvaluateRequest = new RequestType<EvaluateParams, EvaluateResult, void>(Methods.evaluate);
+export const ScoreImagesRequest = new RequestType<ScoreImagesParams, ScoreImagesResult, void>(Methods.scoreImages);
+export const HeatmapRequest = new RequestType<HeatmapParams, HeatmapResult, void>(Methods.heatmap);
+export const DatasetSummaryRequest = new RequestType<DatasetSummaryParams, DatasetSummary, void>(Methods.datasetSummary);
+export const ListRunsRequest = new RequestType<ListRunsParams, ListRunsResult, void>(Methods.listRuns);
+export const RunMetricsRequest = new RequestType<RunMetricsParams, RunMetricsResult, void>(Methods.runMetrics);
+export const CancelRequest = new RequestType<CancelParams, CancelResult, void>(Methods.cancel);
+export const StatusRequest = new RequestType0<StatusResult, void>(Methods.status);
+
+/** Sent once, when the compute backend is initialised (or failed to). */
+export const ReadyNotification = new NotificationType<ReadyParams>(Methods.ready);
+/** Sent on every job state change (queued, running, finished...) and on progress. */
+export const JobStateNotification = new NotificationType<JobInfo>(Methods.jobState);
+
+// ---- commands and initialisation -------------------------------------------------------------------------
+
+/** Command ids the daemon may put in code lenses; a lens is emitted only if the client declares its command. */
+export const Commands = {
+  train: 'medad.train',
+  evaluate: 'medad.evaluate',
+  showHeatmaps: 'medad.showHeatmaps',
+  showRun: 'medad.showRun',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** `initializationOptions` understood by the daemon. */
+export interface MedadInitializationOptions {
+  /** Commands the client can execute (lens commands outside this list are not emitted). */
+  supportedCommands?: string[];
+  /** Where runs are written; default `<first workspace folder>/runs`. */
+  runDirectory?: string;
+  /** Milliseconds of quiet before diagnostics are recomputed. Default 150. */
+  diagnosticsDelayMs?: number;
+  /** Skip backend initialisation (editor-only use, tests). */
+  noBackend?: boolean;
+}

@@ -1,0 +1,136 @@
+// Wires the LSP connection: capability negotiation (answered at once; the backend starts afterwards and
+// `medad/ready` says when), documents with incremental sync, diagnostics, hover, completion, code lenses and
+// the medad/* requests.
+//
+// Which documents are medad's: `*.medad.yaml` / `*.medad.yml`, or any YAML whose top level has a `medad:`
+// marker (`medad: dataset`, `medad: experiment`). The client's selector should send both kinds of YAML;
+// the daemon ignores other YAML files, so a broad selector costs nothing.
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node.js';
+import { TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { configKindOf } from './engine/core-adapter.js';
+import type { EditorEngine } from './engine/types.js';
+import { codeLenses } from './features/code-lens.js';
+import { complete } from './features/completion.js';
+import { DiagnosticsScheduler } from './features/diagnostics.js';
+import { hover } from './features/hover.js';
+import { JobQueue } from './jobs/queue.js';
+import { onJobProgress, registerRequests } from './requests.js';
+import { JobStateNotification, ReadyNotification } from './protocol.js';
+import type { MedadInitializationOptions, ReadyParams, StatusResult } from './protocol.js';
+import { Sandbox } from './safety/sandbox.js';
+
+export function isMedadDocument(doc: TextDocument): boolean {
+  return /\.medad\.ya?ml$/i.test(doc.uri) || (/\.ya?ml$/i.test(doc.uri) && configKindOf(doc.getText()) !== undefined);
+}
+
+export interface ServerHandle {
+  /** Stops jobs and timers (checkpoints stay on disk). */
+  stop(): Promise<void>;
+}
+
+export function startServer(connection: Connection, engine: EditorEngine): ServerHandle {
+  const documents = new TextDocuments(TextDocument);
+  const sandbox = new Sandbox();
+  let options: MedadInitializationOptions = {};
+  let supported = new Set<string>();
+  let serverProgress = false;
+  let runRoot: string | undefined;
+  let ready: ReadyParams | undefined;
+
+  const queue = new JobQueue({
+    onState: (job) => {
+      void connection.sendNotification(JobStateNotification, job);
+      if (job.state === 'running' && job.message !== undefined) onJobProgress.get(job.id)?.(job.percentage, job.message);
+    },
+  });
+  const diagnostics = new DiagnosticsScheduler(connection, engine, () => options.diagnosticsDelayMs ?? 150);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    options = (params.initializationOptions ?? {}) as MedadInitializationOptions;
+    const experimental = (params.capabilities.experimental ?? {}) as { medad?: { supportedCommands?: string[] } };
+    supported = new Set([...(options.supportedCommands ?? []), ...(experimental.medad?.supportedCommands ?? [])]);
+    serverProgress = params.capabilities.window?.workDoneProgress === true;
+    const folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+    if (folders.length === 0 && params.rootUri) folders.push(fileURLToPath(params.rootUri));
+    runRoot = options.runDirectory ? path.resolve(options.runDirectory) : folders[0] ? path.join(folders[0], 'runs') : undefined;
+    sandbox.setRoots([...folders, ...(runRoot ? [runRoot] : [])]);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [':', ' ', '/'] },
+        codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
+      },
+      serverInfo: { name: 'medad-daemon', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    // Heavy start-up after the handshake: the editor is usable while the backend loads.
+    if (options.noBackend) return;
+    void engine
+      .initBackend()
+      .catch((err: unknown): ReadyParams => ({ backend: 'none', capabilities: {}, error: (err as Error).message }))
+      .then((r) => {
+        ready = r;
+        void connection.sendNotification(ReadyNotification, r);
+      });
+  });
+
+  documents.onDidOpen((e) => isMedadDocument(e.document) && diagnostics.schedule(e.document));
+  documents.onDidChangeContent((e) => isMedadDocument(e.document) && diagnostics.schedule(e.document));
+  documents.onDidClose((e) => diagnostics.forget(e.document.uri));
+
+  const withSignal = <T>(token: { onCancellationRequested(cb: () => void): unknown }, fn: (s: AbortSignal) => Promise<T>) => {
+    const ctl = new AbortController();
+    token.onCancellationRequested(() => ctl.abort());
+    return fn(ctl.signal);
+  };
+  const guard = async <T>(what: string, fn: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      connection.console.error(`${what} failed: ${(err as Error).stack ?? String(err)}`);
+      return fallback;
+    }
+  };
+
+  connection.onHover((p, token) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isMedadDocument(doc)) return null;
+    return guard('hover', () => withSignal(token, (s) => hover(engine, doc, p, s)), null);
+  });
+  connection.onCompletion((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isMedadDocument(doc)) return [];
+    return guard('completion', () => complete(engine, doc, p), []);
+  });
+  connection.onCodeLens((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isMedadDocument(doc)) return [];
+    return guard('code lens', () => codeLenses(engine, doc, supported, runRoot), []);
+  });
+
+  const status = (): StatusResult => ({
+    ready: ready !== undefined && !ready.error,
+    backend: ready?.backend,
+    adapter: ready?.adapter,
+    capabilities: ready?.capabilities,
+    jobs: queue.list(),
+    workspaceFolders: [...sandbox.allowed],
+    runDirectory: runRoot,
+  });
+  registerRequests({ connection, engine, queue, sandbox, serverProgress: () => serverProgress, runRoot: () => runRoot, status });
+
+  documents.listen(connection);
+  return {
+    async stop() {
+      diagnostics.dispose();
+      await queue.stop();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Editor features through the real daemon process: diagnostics, hover, completion, code lenses.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CodeLensRequest,
+  CompletionRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+} from 'vscode-languageserver-protocol/node.js';
+import type { CompletionItem, CompletionList, MarkupContent } from 'vscode-languageserver-protocol/node.js';
+import { startDaemon, uriOf } from './helpers.js';
+import type { Daemon } from './helpers.js';
+
+const BAD = ['medad: dataset', 'version: 1', 'sources:', '  - layout: folder', '    root: ./data', '    colour: red', ''].join('\n');
+const GOOD = BAD.replace('    colour: red\n', '');
+
+let d: Daemon;
+let file: string;
+let uri: string;
+let version = 1;
+
+beforeAll(async () => {
+  d = await startDaemon({ initOptions: { supportedCommands: ['medad.train', 'medad.evaluate'] } });
+  mkdirSync(path.join(d.workspace, 'data/train/normal'), { recursive: true });
+  writeFileSync(path.join(d.workspace, 'data/train/normal/a.png'), '');
+  file = path.join(d.workspace, 'ds.medad.yaml');
+  writeFileSync(file, BAD);
+  uri = uriOf(file);
+});
+afterAll(async () => d.close());
+
+/** Diagnostics for the next version (call before `change`). */
+function next() {
+  const want = version + 1;
+  return d.diagnostics(uri, (p) => p.version === want);
+}
+
+function change(text: string) {
+  return d.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: ++version },
+    contentChanges: [{ text }],
+  });
+}
+
+describe('diagnostics', () => {
+  it('reports an unknown key at its exact range, then clears when fixed', async () => {
+    const first = d.diagnostics(uri);
+    await d.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version, text: BAD } });
+    const diags = (await first).diagnostics;
+    expect(diags).toHaveLength(1);
+    expect(diags[0].message).toMatch(/colour/);
+    expect(diags[0].range).toEqual({ start: { line: 5, character: 4 }, end: { line: 5, character: 10 } });
+
+    const cleared = next();
+    await change(GOOD);
+    expect((await cleared).diagnostics).toEqual([]);
+  });
+
+  it('flags a source root that does not exist (semantic check, after the schema pass)', async () => {
+    const text = GOOD.replace('./data', './nowhere');
+    const semantic = d.diagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'path-missing'));
+    await change(text);
+    const diag = (await semantic).diagnostics.find((x) => x.code === 'path-missing');
+    expect(diag?.message).toContain('nowhere');
+    expect(diag?.range.start).toEqual({ line: 4, character: 10 });
+    const back = next();
+    await change(GOOD);
+    expect((await back).diagnostics).toEqual([]);
+  });
+
+  it('reports YAML syntax errors instead of failing', async () => {
+    const bad = next();
+    await change('medad: dataset\nversion: [1\n');
+    const diags = (await bad).diagnostics;
+    expect(diags.length).toBeGreaterThan(0);
+    expect(diags.every((x) => x.severity === 1)).toBe(true);
+    const back = next();
+    await change(GOOD);
+    expect((await back).diagnostics).toEqual([]);
+  });
+});
+
+describe('hover and completion', () => {
+  it('hovers a key with its schema description', async () => {
+    const h = await d.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 6 } });
+    expect((h?.contents as MarkupContent).value).toMatch(/layout|folder/i);
+  });
+
+  it('hovers a dataset path with a live image count', async () => {
+    const h = await d.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4, character: 12 } });
+    const text = (h?.contents as MarkupContent).value;
+    expect(text).toContain('1 images');
+    expect(text).toContain('train/normal');
+  });
+
+  it('completes keys of a source and enum values of layout', async () => {
+    const text = GOOD + '    \n';
+    await change(text);
+    const keys = (await d.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 5, character: 4 } })) as CompletionItem[] | CompletionList;
+    const labels = (Array.isArray(keys) ? keys : keys.items).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(['masks', 'normalClass']));
+    const values = (await d.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 3, character: 12 } })) as CompletionItem[];
+    expect(values.map((v) => v.label)).toEqual(expect.arrayContaining(['folder', 'manifest', 'dicom', 'nifti']));
+    await change(GOOD);
+  });
+});
+
+describe('code lenses', () => {
+  it('offers only the commands the client declared, on experiments only', async () => {
+    const exp = path.join(d.workspace, 'e.medad.yaml');
+    const expUri = uriOf(exp);
+    await d.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: expUri, languageId: 'yaml', version: 1, text: 'medad: experiment\nversion: 1\n' },
+    });
+    const lenses = await d.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: expUri } });
+    expect(lenses?.map((l) => l.command?.command).sort()).toEqual(['medad.evaluate', 'medad.train']);
+    expect(lenses?.[0].range.start.line).toBe(0);
+    expect(await d.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })).toEqual([]);
+  });
+});

@@ -1,0 +1,107 @@
+// Starts the medad daemon (an LSP server over stdio) and keeps it running: if it dies it is restarted (up to
+// MAX_RESTARTS within RESTART_WINDOW_MS), with a notification offering the log.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { Commands, type MedadInitializationOptions } from '@medad/daemon/protocol';
+import { locateDaemon } from './daemon-location.js';
+
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 3 * 60_000;
+
+export class DaemonClient implements vscode.Disposable {
+  client: LanguageClient | undefined;
+  private restarts: number[] = [];
+  private readonly listeners: ((c: LanguageClient) => void)[] = [];
+
+  constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    readonly log: vscode.OutputChannel,
+  ) {}
+
+  /** Called with every (re)started client, to re-register notification handlers. */
+  onStarted(fn: (c: LanguageClient) => void): void {
+    this.listeners.push(fn);
+    if (this.client?.isRunning()) fn(this.client);
+  }
+
+  async start(): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration('medad');
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const module = locateDaemon(this.ctx.extensionPath, cfg.get<string>('daemon.path', ''), root);
+    const run = {
+      module,
+      transport: TransportKind.stdio,
+      args: cfg.get<string[]>('daemon.args', []),
+      options: {
+        execArgv: cfg.get<string[]>('daemon.execArgv', []),
+        cwd: root,
+        env: { ...process.env, MEDAD_BACKEND: cfg.get<string>('backend', 'auto') },
+      },
+    };
+    const serverOptions: ServerOptions = { run, debug: run };
+    const runDirectory = cfg.get<string>('runDirectory', '') || undefined;
+    const initializationOptions: MedadInitializationOptions & { backend: string } = {
+      supportedCommands: Object.values(Commands),
+      runDirectory: runDirectory && root && !path.isAbsolute(runDirectory) ? path.join(root, runDirectory) : runDirectory,
+      backend: cfg.get<string>('backend', 'auto'),
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file', pattern: '**/*.medad.{yaml,yml}' }],
+      outputChannel: this.log,
+      initializationOptions,
+      errorHandler: {
+        error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
+        closed: (): CloseHandlerResult => this.onClosed(),
+      },
+    };
+    this.log.appendLine(`starting daemon ${module} ${run.args.join(' ')}`);
+    this.client = new LanguageClient('medad', 'medad daemon', serverOptions, clientOptions);
+    await this.client.start();
+    for (const fn of this.listeners) fn(this.client);
+  }
+
+  private onClosed(): CloseHandlerResult {
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    const show = (msg: string, ...items: string[]) =>
+      void vscode.window.showWarningMessage(msg, 'Show log', ...items).then((pick) => {
+        if (pick === 'Show log') this.log.show();
+        if (pick === 'Restart') void this.restart();
+      });
+    if (this.restarts.length >= MAX_RESTARTS) {
+      show(`The medad daemon stopped ${MAX_RESTARTS} times in 3 minutes; it was not restarted.`, 'Restart');
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    this.restarts.push(now);
+    show('The medad daemon stopped and is being restarted.');
+    // the same LanguageClient restarts: its notification handlers stay registered
+    return { action: CloseAction.Restart, handled: true };
+  }
+
+  async restart(): Promise<void> {
+    this.restarts = [];
+    await this.client?.stop().catch(() => undefined);
+    this.client = undefined;
+    await this.start();
+  }
+
+  /** The running client, or a clear error when the daemon is not up. */
+  get(): LanguageClient {
+    if (!this.client || !this.client.isRunning()) throw new Error('the medad daemon is not running (see the "medad" output)');
+    return this.client;
+  }
+
+  dispose(): void {
+    void this.client?.stop();
+  }
+}

@@ -1,0 +1,103 @@
+// Entry point: starts the daemon client, the status bar, the heatmap editor, the gallery, the runs view and the
+// commands that code lenses (served by the daemon) name.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EvaluateRequest, ListRunsRequest, TrainRequest } from '@medad/daemon/protocol';
+import { DaemonClient } from './daemon-client.js';
+import { reportError, runJob } from './jobs.js';
+import { latestRun, toFsPath } from './paths.js';
+import { RunsView } from './runs-view.js';
+import { forgetScores } from './scores.js';
+import { StatusBar } from './status-bar.js';
+import { openGallery } from './webviews/gallery-panel.js';
+import { HEATMAP_VIEW, HeatmapEditorProvider, openHeatmap } from './webviews/heatmap-editor.js';
+import { showRun } from './webviews/run-panel.js';
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('medad');
+  const daemon = new DaemonClient(ctx, log);
+  const status = new StatusBar(daemon);
+  const runs = new RunsView(daemon);
+  const ext = ctx.extensionUri;
+  ctx.subscriptions.push(log, daemon, status, vscode.window.registerTreeDataProvider('medad.runs', runs));
+  status.onJob((j) => {
+    if (j.state !== 'queued' && j.state !== 'running') {
+      runs.refresh();
+      if (j.kind === 'train' || j.kind === 'evaluate') forgetScores();
+    }
+  });
+
+  const experimentOf = (arg: unknown): vscode.Uri | undefined => {
+    const p = toFsPath(arg) ?? vscode.window.activeTextEditor?.document.uri.fsPath;
+    return p ? vscode.Uri.file(p) : undefined;
+  };
+  const cmd = (id: string, fn: (...args: unknown[]) => unknown) =>
+    ctx.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await fn(...args);
+      } catch (e) {
+        reportError(daemon, id.replace(/^medad\./, ''), e);
+      }
+    }));
+
+  cmd('medad.train', async (arg) => {
+    const exp = experimentOf(arg);
+    if (!exp) return;
+    const r = await runJob(daemon, `medad: training ${path.basename(exp.fsPath)}`, TrainRequest, { experiment: exp.toString() });
+    if (!r) return;
+    forgetScores();
+    runs.refresh();
+    const pick = await vscode.window.showInformationMessage(`Training finished: ${path.basename(r.runDir)}`, 'Evaluate', 'Show heatmaps');
+    if (pick === 'Evaluate') await vscode.commands.executeCommand('medad.evaluate', exp);
+    if (pick === 'Show heatmaps') await openGallery(ext, daemon, exp);
+  });
+  cmd('medad.evaluate', async (arg, runArg) => {
+    const exp = experimentOf(arg);
+    if (!exp) return;
+    const r = await runJob(daemon, `medad: evaluating ${path.basename(exp.fsPath)}`, EvaluateRequest, { experiment: exp.toString(), runDir: toFsPath(runArg) });
+    if (!r) return;
+    runs.refresh();
+    const head = Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
+    const pick = await vscode.window.showInformationMessage(`Evaluation finished: ${head}`, 'Show run');
+    if (pick) await showRun(ext, daemon, r.runDir);
+  });
+  cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg)));
+  cmd('medad.showRun', async (arg) => {
+    if (arg) return showRun(ext, daemon, arg);
+    const exp = experimentOf(undefined);
+    const all = (await daemon.get().sendRequest(ListRunsRequest, {})).runs;
+    const run = latestRun(all, exp?.fsPath) ?? latestRun(all);
+    if (!run) return void vscode.window.showInformationMessage('No finished runs yet.');
+    return showRun(ext, daemon, run.runDir);
+  });
+  cmd('medad.openHeatmap', (arg) => openHeatmap(arg instanceof vscode.Uri ? arg : undefined));
+  cmd('medad.openGallery', (arg) => openGallery(ext, daemon, arg instanceof vscode.Uri ? arg : undefined));
+  cmd('medad.showQueue', () => status.showQueue());
+  cmd('medad.restartDaemon', () => daemon.restart());
+  cmd('medad.refreshRuns', () => runs.refresh());
+  cmd('medad.showLog', () => log.show());
+
+  ctx.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(HEATMAP_VIEW, new HeatmapEditorProvider(ext, daemon), {
+      webviewOptions: { retainContextWhenHidden: true },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('medad.daemon') || e.affectsConfiguration('medad.backend') || e.affectsConfiguration('medad.runDirectory')) {
+        void vscode.window.showInformationMessage('medad daemon settings changed.', 'Restart daemon').then((p) => p && daemon.restart());
+      }
+    }),
+  );
+
+  try {
+    await daemon.start();
+    runs.refresh();
+  } catch (e) {
+    status.markDown();
+    reportError(daemon, 'starting the daemon', e);
+  }
+}
+
+export function deactivate(): void {
+  // subscriptions (the client included) are disposed by VS Code
+}

@@ -1,0 +1,49 @@
+// Pure helpers about files and runs (no `vscode` import, so they are unit-tested).
+import * as path from 'node:path';
+import type { RunSummary } from '@medad/daemon/protocol';
+
+/** Extensions the browser decodes itself; the others (TIFF, DICOM, NIfTI) are shown through the daemon's map only. */
+export const BROWSER_IMAGE = /\.(png|jpe?g|webp|gif|bmp)$/i;
+export const ANY_IMAGE = /\.(png|jpe?g|webp|tiff?|dcm|dicom|nii|nii\.gz)$/i;
+
+/** Split and class of an image in the folder layout (`<root>/<split>/<class>/<file>`), relative to `root`. */
+export function classify(root: string, file: string): { split: string; cls: string } {
+  const parts = path.relative(root, file).split(path.sep);
+  if (parts.length >= 3) return { split: parts[parts.length - 3], cls: parts[parts.length - 2] };
+  if (parts.length === 2) return { split: '', cls: parts[0] };
+  return { split: '', cls: '' };
+}
+
+/** Masks live beside the classes (`test/masks/<stem>.*`) and are not dataset images. */
+export function isMaskFile(root: string, file: string): boolean {
+  return path.relative(root, file).split(path.sep).slice(0, -1).includes('masks');
+}
+
+/** Candidate ground-truth masks of a test image: `<split>/masks/<stem>.{png,...}` (the folder layout). */
+export function maskCandidates(image: string): string[] {
+  const stem = path.basename(image).replace(/\.(nii\.gz|[^.]+)$/i, '');
+  const masks = path.join(path.dirname(path.dirname(image)), 'masks');
+  return ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].map((ext) => path.join(masks, stem + ext)).filter((m) => m !== image);
+}
+
+/** The most recently finished run, of one experiment when given. */
+export function latestRun(runs: readonly RunSummary[], experiment?: string): RunSummary | undefined {
+  const norm = (p: string) => path.resolve(p.replace(/^file:\/\//, ''));
+  return runs
+    .filter((r) => r.state === 'finished' && (!experiment || !r.experiment || norm(r.experiment) === norm(experiment)))
+    .sort((a, b) => (b.finishedAt ?? b.startedAt ?? '').localeCompare(a.finishedAt ?? a.startedAt ?? '') || b.runDir.localeCompare(a.runDir))[0];
+}
+
+/** Absolute path from a `file://` URI, a plain path, or a vscode.Uri-like `{ fsPath }` (lens arguments arrive as strings). */
+export function toFsPath(ref: unknown): string | undefined {
+  if (typeof ref === 'string') return ref.startsWith('file://') ? decodeURIComponent(new URL(ref).pathname) : ref;
+  if (ref && typeof ref === 'object' && 'fsPath' in ref && typeof (ref as { fsPath: unknown }).fsPath === 'string') {
+    return (ref as { fsPath: string }).fsPath;
+  }
+  return undefined;
+}
+
+/** Label for ROC/PR: the normal class is 0, every other class 1 (the folder layout's convention). */
+export function labelOf(cls: string, normalClass = 'normal'): 0 | 1 {
+  return cls === normalClass ? 0 : 1;
+}

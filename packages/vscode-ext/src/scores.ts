@@ -1,0 +1,47 @@
+// Dataset scores for a run, fetched once from the daemon (medad/scoreImages over the dataset folder) and cached,
+// shared by the gallery, the heatmap's rank/percentile and the run panel.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ScoreImagesRequest, type ImageScore } from '@medad/daemon/protocol';
+import type { DaemonClient } from './daemon-client.js';
+import { runJob } from './jobs.js';
+import { classify, isMaskFile } from './paths.js';
+
+export interface ScoredImage extends ImageScore {
+  split: string;
+  cls: string;
+}
+
+const cache = new Map<string, Promise<ScoredImage[] | undefined>>();
+
+export function datasetScores(daemon: DaemonClient, runDir: string, folder: string): Promise<ScoredImage[] | undefined> {
+  const key = `${runDir}\n${folder}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = runJob(daemon, `medad: scoring ${path.basename(folder)}`, ScoreImagesRequest, { runDir, folder }).then((r) =>
+      r?.scores.filter((s) => !isMaskFile(folder, s.file)).map((s) => ({ ...s, ...classify(folder, s.file) })),
+    );
+    hit.catch(() => cache.delete(key));
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+export function forgetScores(): void {
+  cache.clear();
+}
+
+/** The dataset folder an image or config belongs to: the nearest ancestor holding a `*.medad.yaml`, else the
+ * folder two levels up (`<root>/<split>/<class>/image`). */
+export function datasetRootOf(file: string): string {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  let dir = stat?.isDirectory() ? file : path.dirname(file);
+  const top = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath;
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.readdirSync(d).some((f) => /\.medad\.ya?ml$/.test(f))) return d;
+    if (d === top || path.dirname(d) === d) break;
+  }
+  if (!stat?.isDirectory()) dir = path.dirname(path.dirname(dir));
+  return dir;
+}

@@ -1,0 +1,62 @@
+// ROC and precision-recall points for drawing the run panel's curves (from the run's per-image scores).
+// One point per distinct score, thresholds descending, like scikit-learn's roc_curve(drop_intermediate=False)
+// and precision_recall_curve.
+
+export interface CurvePoints {
+  /** Threshold of each point (the first ROC point, at +Infinity, predicts nothing positive). */
+  thresholds: number[];
+  x: number[];
+  y: number[];
+}
+
+interface Counts {
+  thresholds: number[];
+  tp: number[];
+  fp: number[];
+  pos: number;
+  neg: number;
+}
+
+function cumulative(scores: readonly number[], labels: readonly number[]): Counts {
+  if (scores.length !== labels.length) throw new Error(`${scores.length} scores but ${labels.length} labels`);
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const c: Counts = { thresholds: [], tp: [], fp: [], pos: 0, neg: 0 };
+  let tp = 0;
+  let fp = 0;
+  order.forEach((i, k) => {
+    if (labels[i] === 1) tp++;
+    else fp++;
+    const next = order[k + 1];
+    if (next === undefined || scores[next] !== scores[i]) {
+      c.thresholds.push(scores[i]);
+      c.tp.push(tp);
+      c.fp.push(fp);
+    }
+  });
+  c.pos = tp;
+  c.neg = fp;
+  return c;
+}
+
+/** x = false-positive rate, y = true-positive rate, starting at (0, 0). */
+export function rocPoints(scores: readonly number[], labels: readonly number[]): CurvePoints {
+  const c = cumulative(scores, labels);
+  if (c.pos === 0 || c.neg === 0) throw new Error('ROC needs both normal (0) and anomalous (1) labels');
+  return {
+    thresholds: [Infinity, ...c.thresholds],
+    x: [0, ...c.fp.map((f) => f / c.neg)],
+    y: [0, ...c.tp.map((t) => t / c.pos)],
+  };
+}
+
+/** x = recall, y = precision, by ascending threshold, ending at (0, 1), in scikit-learn 1.2's order. */
+export function prPoints(scores: readonly number[], labels: readonly number[]): CurvePoints {
+  const c = cumulative(scores, labels);
+  if (c.pos === 0) throw new Error('a precision-recall curve needs anomalous (1) labels');
+  const idx = c.thresholds.map((_, i) => i).reverse();
+  return {
+    thresholds: idx.map((i) => c.thresholds[i]),
+    x: [...idx.map((i) => c.tp[i] / c.pos), 0],
+    y: [...idx.map((i) => c.tp[i] / (c.tp[i] + c.fp[i])), 1],
+  };
+}

@@ -1,0 +1,55 @@
+// Dataset gallery: every image of a dataset folder as a thumbnail, most anomalous first (scores of the latest
+// run), with class/split filters and per-class score histograms; a click opens the image's heatmap.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ListRunsRequest } from '@medad/daemon/protocol';
+import type { DaemonClient } from '../daemon-client.js';
+import { reportError } from '../jobs.js';
+import { ANY_IMAGE, BROWSER_IMAGE, classify, isMaskFile, latestRun } from '../paths.js';
+import { datasetRootOf, datasetScores } from '../scores.js';
+import type { GalleryItem } from '../webview-logic/gallery-model.js';
+import { openHeatmap, runForFile } from './heatmap-editor.js';
+import { pageHtml } from './html.js';
+import { webviewOptions } from './html.js';
+
+const MAX_FILES = 50_000;
+
+export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient, target: vscode.Uri | undefined): Promise<void> {
+  const uri = target ?? vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!uri) return void vscode.window.showWarningMessage('Open a folder or a dataset config to show its gallery.');
+  const isDir = fs.statSync(uri.fsPath).isDirectory();
+  const folder = isDir ? uri.fsPath : datasetRootOf(uri.fsPath);
+  const panel = vscode.window.createWebviewPanel('medad.gallery', `Gallery: ${path.basename(folder)}`, vscode.ViewColumn.Active, {
+    ...webviewOptions(extensionUri, [vscode.Uri.file(folder)]),
+    retainContextWhenHidden: true,
+  });
+  const wv = panel.webview;
+  wv.html = pageHtml(wv, extensionUri, { title: 'Gallery', script: 'gallery', body: '<div id="app"></div>', init: { folder: vscode.workspace.asRelativePath(folder) } });
+  let runDir: string | undefined;
+  wv.onDidReceiveMessage(async (m: { type: string; file?: string }) => {
+    if (m.type === 'open' && m.file) await openHeatmap(vscode.Uri.file(m.file), runDir);
+    if (m.type !== 'ready') return;
+    try {
+      const experiment = !isDir && /\.medad\.ya?ml$/.test(uri.fsPath) ? uri.fsPath : undefined;
+      const run = experiment ? latestRun((await daemon.get().sendRequest(ListRunsRequest, { experiment: uri.toString() })).runs, experiment) : await runForFile(daemon, folder);
+      runDir = run?.runDir;
+      let items: GalleryItem[];
+      const src = (f: string) => (BROWSER_IMAGE.test(f) ? wv.asWebviewUri(vscode.Uri.file(f)).toString() : '');
+      const scores = runDir ? await datasetScores(daemon, runDir, folder) : undefined;
+      if (scores) {
+        items = scores.map((s) => ({ file: s.file, src: src(s.file), cls: s.cls, split: s.split, score: s.score }));
+      } else {
+        const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '**/node_modules/**', MAX_FILES);
+        items = files
+          .map((f) => f.fsPath)
+          .filter((f) => ANY_IMAGE.test(f) && !isMaskFile(folder, f))
+          .map((f) => ({ file: f, src: src(f), ...classify(folder, f), score: Number.NaN }));
+      }
+      void wv.postMessage({ type: 'items', items, run: runDir ? path.basename(runDir) : undefined });
+    } catch (e) {
+      void wv.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      reportError(daemon, 'gallery', e);
+    }
+  });
+}

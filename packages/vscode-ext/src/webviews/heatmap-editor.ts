@@ -1,0 +1,102 @@
+// Read-only custom editor "Anomaly Heatmap" for images: the webview draws the image and overlays the anomaly map
+// the daemon computed (requested as a gray PNG, so colour map, opacity and threshold are applied client-side).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { HeatmapRequest, ListRunsRequest, type Normalisation, type RunSummary } from '@medad/daemon/protocol';
+import type { DaemonClient } from '../daemon-client.js';
+import { reportError } from '../jobs.js';
+import { ANY_IMAGE, BROWSER_IMAGE, latestRun, maskCandidates } from '../paths.js';
+import { datasetRootOf, datasetScores } from '../scores.js';
+import { standing } from '../webview-logic/histogram.js';
+import { pageHtml, webviewOptions } from './html.js';
+
+export const HEATMAP_VIEW = 'medad.heatmap';
+
+/** The run to explain an image with: the latest finished run whose experiment folder contains the image. */
+export async function runForFile(daemon: DaemonClient, file: string, preferred?: string): Promise<RunSummary | undefined> {
+  const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
+  if (preferred) return runs.find((r) => path.resolve(r.runDir) === path.resolve(preferred)) ?? { runDir: preferred, state: 'finished' };
+  const near = runs.filter((r) => r.experiment && file.startsWith(path.dirname(r.experiment.replace(/^file:\/\//, '')) + path.sep));
+  return latestRun(near) ?? latestRun(runs);
+}
+
+export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  /** A run chosen by a command (e.g. from the gallery) for the next editor of that file. */
+  static readonly pendingRun = new Map<string, string>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly daemon: DaemonClient,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  async resolveCustomEditor(doc: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const file = doc.uri.fsPath;
+    const wv = panel.webview;
+    wv.options = webviewOptions(this.extensionUri, [vscode.Uri.file(path.dirname(file))]);
+    const cfg = vscode.workspace.getConfiguration('medad.heatmap');
+    const mask = maskCandidates(file).find((m) => fs.existsSync(m));
+    wv.html = pageHtml(wv, this.extensionUri, {
+      title: `Heatmap: ${path.basename(file)}`,
+      script: 'heatmap',
+      body: '<div id="app"></div>',
+      init: {
+        file: vscode.workspace.asRelativePath(file),
+        imageSrc: BROWSER_IMAGE.test(file) ? wv.asWebviewUri(doc.uri).toString() : undefined,
+        maskSrc: mask ? wv.asWebviewUri(vscode.Uri.file(mask)).toString() : undefined,
+        colormap: cfg.get('colormap', 'jet'),
+        opacity: cfg.get('opacity', 0.5),
+        threshold: cfg.get('threshold', 0),
+      },
+    });
+    const runDir = HeatmapEditorProvider.pendingRun.get(file);
+    HeatmapEditorProvider.pendingRun.delete(file);
+    wv.onDidReceiveMessage((m: { type: string }) => {
+      if (m.type === 'ready') void this.load(file, wv, cfg.get<Normalisation>('normalisation', 'global'), runDir);
+    });
+  }
+
+  private async load(file: string, wv: vscode.Webview, normalisation: Normalisation, preferredRun?: string): Promise<void> {
+    const post = (msg: unknown) => void wv.postMessage(msg);
+    try {
+      const run = await runForFile(this.daemon, file, preferredRun);
+      if (!run) {
+        post({ type: 'error', message: 'No finished run yet: train an experiment first (the Train lens on its config).' });
+        return;
+      }
+      post({ type: 'status', message: `Computing the anomaly map with ${path.basename(run.runDir)}…` });
+      const r = await this.daemon.get().sendRequest(HeatmapRequest, { runDir: run.runDir, image: file, colormap: 'gray', normalisation, output: 'base64' });
+      let png = r.pngBase64;
+      if (!png && r.mapPath) png = (await fs.promises.readFile(r.mapPath)).toString('base64');
+      post({ type: 'heatmap', png, score: r.score, range: r.range, width: r.width, height: r.height, run: path.basename(run.runDir) });
+      // rank/percentile within the dataset: scores of the whole dataset folder (cached per run)
+      const scores = await datasetScores(this.daemon, run.runDir, datasetRootOf(file)).catch(() => undefined);
+      if (scores?.length) post({ type: 'standing', ...standing(scores.map((s) => s.score), r.score) });
+    } catch (e) {
+      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      reportError(this.daemon, 'heatmap', e);
+    }
+  }
+}
+
+/** Opens the heatmap editor for an image: the given one, the active editor's, or one picked from the workspace. */
+export async function openHeatmap(uri: vscode.Uri | undefined, runDir?: string): Promise<unknown> {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const active = input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
+  let target = uri ?? (active && ANY_IMAGE.test(active.fsPath) ? active : undefined);
+  if (!target) {
+    const files = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,tif,tiff,dcm,nii,nii.gz}', '**/{node_modules,masks,runs}/**', 20_000);
+    const pick = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(path.dirname(f.fsPath)), uri: f })).sort((a, b) => a.label.localeCompare(b.label)),
+      { title: 'Open Anomaly Heatmap', placeHolder: 'Image to explain', matchOnDescription: true },
+    );
+    target = pick?.uri;
+  }
+  if (!target) return;
+  if (runDir) HeatmapEditorProvider.pendingRun.set(target.fsPath, runDir);
+  return vscode.commands.executeCommand('vscode.openWith', target, HEATMAP_VIEW);
+}

@@ -1,0 +1,48 @@
+// Run panel: metrics table (with confidence intervals when the run records them), ROC and PR curves and score
+// histograms from the run's test scores, and the most anomalous images.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ListRunsRequest, RunMetricsRequest } from '@medad/daemon/protocol';
+import type { DaemonClient } from '../daemon-client.js';
+import { reportError } from '../jobs.js';
+import { BROWSER_IMAGE, labelOf, toFsPath } from '../paths.js';
+import { datasetRootOf, datasetScores } from '../scores.js';
+import { openHeatmap } from './heatmap-editor.js';
+import { pageHtml, webviewOptions } from './html.js';
+
+const panels = new Map<string, vscode.WebviewPanel>();
+
+export async function showRun(extensionUri: vscode.Uri, daemon: DaemonClient, ref: unknown): Promise<void> {
+  const runDir = toFsPath(ref);
+  if (!runDir) return void vscode.window.showWarningMessage('Pick a run in the medad Runs view.');
+  const existing = panels.get(runDir);
+  if (existing) return existing.reveal();
+  const panel = vscode.window.createWebviewPanel('medad.run', `Run: ${path.basename(runDir)}`, vscode.ViewColumn.Active, {
+    ...webviewOptions(extensionUri, [vscode.Uri.file(runDir)]),
+    retainContextWhenHidden: true,
+  });
+  panels.set(runDir, panel);
+  panel.onDidDispose(() => panels.delete(runDir));
+  const wv = panel.webview;
+  wv.html = pageHtml(wv, extensionUri, { title: 'Run', script: 'run', body: '<div id="app"></div>', init: { run: path.basename(runDir) } });
+  wv.onDidReceiveMessage(async (m: { type: string; file?: string }) => {
+    if (m.type === 'open' && m.file) await openHeatmap(vscode.Uri.file(m.file), runDir);
+    if (m.type !== 'ready') return;
+    try {
+      const metrics = await daemon.get().sendRequest(RunMetricsRequest, { runDir });
+      void wv.postMessage({ type: 'metrics', metrics: metrics.metrics, curves: metrics.curves });
+      const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
+      const exp = runs.find((r) => path.resolve(r.runDir) === path.resolve(runDir))?.experiment;
+      if (!exp) return void wv.postMessage({ type: 'note', message: 'The run does not name its experiment: no per-image scores.' });
+      const scores = await datasetScores(daemon, runDir, datasetRootOf(toFsPath(exp) ?? exp));
+      const test = (scores ?? []).filter((s) => s.split === 'test');
+      void wv.postMessage({
+        type: 'scores',
+        items: test.map((s) => ({ file: s.file, cls: s.cls, score: s.score, label: labelOf(s.cls), src: BROWSER_IMAGE.test(s.file) ? wv.asWebviewUri(vscode.Uri.file(s.file)).toString() : '' })),
+      });
+    } catch (e) {
+      void wv.postMessage({ type: 'note', message: e instanceof Error ? e.message : String(e) });
+      reportError(daemon, 'run panel', e);
+    }
+  });
+}

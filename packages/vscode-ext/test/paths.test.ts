@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '@medad/daemon/protocol';
+import { classify, isMaskFile, labelOf, latestRun, maskCandidates, toFsPath } from '../src/paths.js';
+
+describe('paths', () => {
+  const root = path.join(path.sep, 'data', 'ds');
+  it('classifies the folder layout', () => {
+    expect(classify(root, path.join(root, 'test', 'lesion', 'a.png'))).toEqual({ split: 'test', cls: 'lesion' });
+    expect(classify(root, path.join(root, 'normal', 'a.png'))).toEqual({ split: '', cls: 'normal' });
+    expect(isMaskFile(root, path.join(root, 'test', 'masks', 'a.png'))).toBe(true);
+    expect(isMaskFile(root, path.join(root, 'test', 'lesion', 'masks.png'))).toBe(false);
+  });
+  it('finds mask candidates beside the class folder', () => {
+    expect(maskCandidates(path.join(root, 'test', 'lesion', 'x_01.png'))[0]).toBe(path.join(root, 'test', 'masks', 'x_01.png'));
+    expect(maskCandidates(path.join(root, 'test', 'lesion', 'v.nii.gz'))[0]).toBe(path.join(root, 'test', 'masks', 'v.png'));
+  });
+  it('picks the latest finished run of an experiment', () => {
+    const runs: RunSummary[] = [
+      { runDir: '/r/1', experiment: '/w/a.medad.yaml', state: 'finished', finishedAt: '2024-01-02T00:00:00Z' },
+      { runDir: '/r/2', experiment: '/w/a.medad.yaml', state: 'failed', finishedAt: '2024-01-03T00:00:00Z' },
+      { runDir: '/r/3', experiment: '/w/b.medad.yaml', state: 'finished', finishedAt: '2024-01-04T00:00:00Z' },
+      { runDir: '/r/0', experiment: '/w/a.medad.yaml', state: 'finished', finishedAt: '2024-01-01T00:00:00Z' },
+    ];
+    expect(latestRun(runs, '/w/a.medad.yaml')?.runDir).toBe('/r/1');
+    expect(latestRun(runs, 'file:///w/a.medad.yaml')?.runDir).toBe('/r/1');
+    expect(latestRun(runs)?.runDir).toBe('/r/3');
+    expect(latestRun([])).toBeUndefined();
+  });
+  it('converts URIs and labels', () => {
+    expect(toFsPath('file:///w/a%20b.png')).toBe('/w/a b.png');
+    expect(toFsPath({ fsPath: '/x' })).toBe('/x');
+    expect(toFsPath(3)).toBeUndefined();
+    expect(labelOf('normal')).toBe(0);
+    expect(labelOf('lesion')).toBe(1);
+  });
+});

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# End-to-end test of the medad extension in code-server + headless Chromium (Playwright):
+#   bash tools/e2e/install-code-server.sh   # once (idempotent)
+#   bash tools/e2e/run-e2e.sh               # builds the extension, generates the workspace, runs tools/e2e/e2e.mjs
+# Env: E2E_DIR (default <repo>/.e2e), E2E_DAEMON=source|dist (default source: the daemon runs from TypeScript via
+# tsx, so no daemon build is needed), E2E_STEPS (comma list, default all: activate,diagnostic,train,heatmap,gallery).
+# Screenshots go to $E2E_DIR/artifacts/, the code-server and daemon logs to the run folder printed at the start.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+D=$(realpath -m "${E2E_DIR:-$ROOT/.e2e}")
+CS_DIR=${CS_DIR:-$D/cs}
+T0=$(date +%s.%N)
+[ -x "$CS_DIR/node_modules/.bin/code-server" ] || { echo "code-server missing: run bash tools/e2e/install-code-server.sh"; exit 1; }
+mkdir -p "$D/artifacts"
+RUN=$(mktemp -d "$D/run.XXXX")
+mkdir -p "$RUN/ext" "$RUN/ud/User" "$RUN/cfg"
+
+# 1. the extension, as VS Code would unpack a .vsix: package.json + dist/
+(cd "$ROOT/packages/vscode-ext" && node build.mjs >/dev/null 2>&1) || { echo "extension build failed"; exit 1; }
+EXT="$RUN/ext/medad.medad-vscode-0.1.0"
+mkdir -p "$EXT" && cp "$ROOT/packages/vscode-ext/package.json" "$EXT/" && cp -r "$ROOT/packages/vscode-ext/dist" "$EXT/"
+# vscode-languageclient is bundled; nothing else to install
+
+# 2. the workspace (fresh each run, so runs/ from earlier runs do not leak in)
+WS="$RUN/ws"
+node --conditions=@medad/source --import tsx "$ROOT/tools/e2e/make-workspace.ts" "$WS"
+
+# 3. settings: where the daemon is
+if [ "${E2E_DAEMON:-source}" = dist ]; then
+  DAEMON="$ROOT/packages/daemon/dist/main.js"; EXECARGV='[]'
+else
+  DAEMON="$ROOT/packages/daemon/src/main.ts"
+  EXECARGV="[\"--conditions=@medad/source\", \"--import\", \"file://$ROOT/node_modules/tsx/dist/loader.mjs\"]"
+fi
+cat > "$RUN/ud/User/settings.json" <<JSON
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "security.workspace.trust.enabled": false,
+  "editor.codeLens": true,
+  "git.enabled": false,
+  "git.openRepositoryInParentFolders": "never",
+  "medad.daemon.path": "$DAEMON",
+  "medad.daemon.execArgv": $EXECARGV,
+  "medad.backend": "${E2E_BACKEND:-auto}"
+}
+JSON
+
+export XDG_CONFIG_HOME="$RUN/cfg" XDG_DATA_HOME="$RUN/cfg/data"   # keep code-server's config.yaml out of ~
+# setsid: own process group, so the trap also stops the extension host, the daemon and the file watcher
+setsid "$CS_DIR/node_modules/.bin/code-server" --auth none --bind-addr 127.0.0.1:0 \
+  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  --extensions-dir "$RUN/ext" --user-data-dir "$RUN/ud" "$WS" > "$RUN/cs.log" 2>&1 &
+CS=$!
+trap 'kill -- -$CS 2>/dev/null; wait $CS 2>/dev/null || true' EXIT
+URL=
+for _ in $(seq 1 200); do
+  URL=$(sed -n 's#.*HTTP server listening on \(http://[0-9.:]*\)/.*#\1#p' "$RUN/cs.log" | head -1)
+  [ -n "$URL" ] && break; sleep 0.1
+done
+[ -n "$URL" ] || { cat "$RUN/cs.log"; exit 1; }
+echo "code-server at $URL (logs in $RUN)"
+set +e
+node "$ROOT/tools/e2e/e2e.mjs" "$URL" "$WS" "$D/artifacts"
+RC=$?
+set -e
+# the extension's output channel (daemon stderr included) is written by VS Code under the user-data dir
+find "$RUN/ud/logs" -name '*medad*' -exec cp {} "$D/artifacts/" \; 2>/dev/null || true
+# keep the run folder (logs, workspace) only when something failed or E2E_KEEP is set
+[ "$RC" != 0 ] || [ -n "${E2E_KEEP:-}" ] || { kill -- -$CS 2>/dev/null; wait $CS 2>/dev/null || true; rm -rf "$RUN"; }
+echo "TOTAL $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s (rc $RC)"
+exit $RC
