@@ -27,3 +27,5 @@ registerDetector('ctx-ae', (p, size) => new CtxAeDetector(p, size), {
   description: 'Context (inpainting) autoencoder: trained to fill a blanked square; scored as the AE',
   paramsSchema: ctxAeParamsSchema,
 });
+import './fanogan/register.js';
+import './student-teacher/register.js';

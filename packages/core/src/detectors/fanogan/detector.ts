@@ -1,0 +1,182 @@
+// `fanogan`: f-AnoGAN (Schlegl et al., MIA 2019). fit() runs two stages, each with its own checkpoint folder under
+// the fit's checkpoint dir ('gan/', 'encoder/'): a WGAN of the normal images, then an encoder into its latent space.
+// Progress events carry stage 'gan' or 'encoder' with the step counts of that stage.
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
+import { readDetectorJson, saveDetectorDir, type DetectorJson } from '../persist.js';
+import { runTraining } from '../train-loop.js';
+import { checkSecondOrderGradients } from './capability.js';
+import { EncoderStage } from './encoder-stage.js';
+import { runGanStage } from './gan-stage.js';
+import { Critic, Encoder, Generator } from './nets.js';
+import { encoderStageConfig, ganStageConfig, type FanoganParams, type FanoganScoreMode } from './params.js';
+import { criticScore, encoderScore, iterativeScore, type BatchScore } from './score.js';
+import { loadStores, namedAll } from './stores.js';
+
+const SCORE_BATCH = 32;
+
+export interface FanoganFitOptions extends FitOptions {
+  /** Overrides the backend check (tests, or a user who knows better): false forces weight clipping. */
+  secondOrderGradients?: boolean;
+}
+
+export interface FanoganFitResult extends FitResult {
+  /** Say how training departed from the recipe (e.g. the weight-clipping fallback); also saved in detector.json. */
+  notes: string[];
+  stages: { gan: FitResult; encoder: FitResult };
+}
+
+export class FanoganDetector implements Detector {
+  readonly name = 'fanogan';
+  readonly gen: Generator;
+  readonly critic: Critic;
+  readonly enc: Encoder;
+  private steps = 0;
+  private notes: string[] = [];
+  private regulariser: 'gp' | 'clip' = 'gp';
+
+  constructor(
+    private readonly p: FanoganParams,
+    readonly inputSize: InputSize,
+  ) {
+    const shape = { inputSize, latent: p.latent, width: p.width, levels: p.levels };
+    this.gen = new Generator(shape);
+    this.critic = new Critic(shape);
+    this.enc = new Encoder(shape);
+  }
+
+  get config(): Readonly<Record<string, unknown>> {
+    return this.p;
+  }
+  get trainedSteps(): number {
+    return this.steps;
+  }
+  /** Notes from the last fit or the loaded detector.json. */
+  get trainingNotes(): readonly string[] {
+    return this.notes;
+  }
+
+  async fit(data: TrainData, opts: FanoganFitOptions): Promise<FanoganFitResult> {
+    const t0 = performance.now();
+    const check = opts.secondOrderGradients === undefined ? checkSecondOrderGradients() : { ok: opts.secondOrderGradients, why: 'second-order gradients turned off by the caller' };
+    this.regulariser = check.ok ? 'gp' : 'clip';
+    this.notes = check.ok ? [] : [`WGAN critic regularised by weight clipping (${this.p.clip}) instead of the gradient penalty: ${check.why}`];
+    const { height, width } = this.inputSize;
+    if (data.height !== height || data.width !== width) {
+      throw new Error(`fit(fanogan): training images are ${data.width}x${data.height}, the detector expects ${width}x${height}`);
+    }
+    const ck = (sub: string) => opts.checkpoint && { dir: path.join(opts.checkpoint.dir, sub), everySteps: opts.checkpoint.everySteps };
+    const onProgress = opts.onProgress;
+    const gan = await runGanStage(
+      {
+        gen: this.gen,
+        critic: this.critic,
+        inputSize: this.inputSize,
+        latent: this.p.latent,
+        nCritic: this.p.nCritic,
+        regulariser: check.ok ? { kind: 'gp', weight: this.p.gpWeight } : { kind: 'clip', bound: this.p.clip },
+        config: ganStageConfig(this.p, this.regulariser),
+      },
+      data,
+      { ...opts, checkpoint: ck('gan'), onProgress: (pr) => ((this.steps = pr.step), onProgress?.(pr)) },
+    );
+    const stage = new EncoderStage(encoderStageConfig(this.p, this.regulariser), this.inputSize, this.p, this.gen, this.critic, this.enc);
+    const encoder = await runTraining(stage, data, {
+      ...opts,
+      epochs: this.p.encoderEpochs ?? opts.epochs,
+      checkpoint: ck('encoder'),
+      onProgress: (pr) => ((this.steps = gan.step + pr.step), onProgress?.({ ...pr, stage: 'encoder' })),
+    });
+    this.steps = gan.step + encoder.step;
+    return {
+      steps: gan.steps + encoder.steps,
+      epochs: opts.epochs,
+      finalLoss: encoder.finalLoss,
+      losses: encoder.losses,
+      resumedFromStep: gan.resumedFromStep + encoder.resumedFromStep,
+      durationMs: performance.now() - t0,
+      notes: [...this.notes],
+      stages: { gan, encoder },
+    };
+  }
+
+  /** The encoder stage's loss over `images` (for ziz: over n fixed draws of z), without training. */
+  async encoderLoss(images: Float32Array, n: number, seed = 0): Promise<number> {
+    const { height, width } = this.inputSize;
+    const stage = new EncoderStage({}, this.inputSize, this.p, this.gen, this.critic, this.enc);
+    const loss = tf.tidy(() => stage.trainLoss(tf.tensor4d(images, [n, height, width, 1]), { step: 0, seed }));
+    try {
+      return (await loss.data())[0];
+    } finally {
+      loss.dispose();
+    }
+  }
+
+  score(images: Float32Array, n: number): Promise<ScoreResult> {
+    return this.scoreWith(images, n, this.p.scoreMode);
+  }
+
+  /** Scores with any mode, whatever the configured one (for comparing the baselines on one trained model). */
+  async scoreWith(images: Float32Array, n: number, mode: FanoganScoreMode): Promise<ScoreResult> {
+    const { height, width } = this.inputSize;
+    const px = height * width;
+    if (!Number.isInteger(n) || n < 0 || images.length !== n * px) {
+      throw new Error(`score(fanogan): expected ${n} images of ${width}x${height} (${n * px} values), got ${images.length}`);
+    }
+    const scores = new Float32Array(n);
+    const maps = new Float32Array(n * px);
+    for (let start = 0; start < n; start += SCORE_BATCH) {
+      const m = Math.min(SCORE_BATCH, n - start);
+      const [sc, mp] = tf.tidy((): [tf.Tensor1D, tf.Tensor3D] => {
+        const r = this.scoreBatch(images.subarray(start * px, (start + m) * px), m, mode, start);
+        return [r.scores, r.maps];
+      });
+      try {
+        scores.set(await sc.data(), start);
+        maps.set(await mp.data(), start * px);
+      } finally {
+        tf.dispose([sc, mp]);
+      }
+    }
+    return { scores, maps };
+  }
+
+  private scoreBatch(batch: Float32Array, m: number, mode: FanoganScoreMode, start: number): BatchScore {
+    const { height, width } = this.inputSize;
+    const kappa = this.p.strategy === 'izi_f' ? this.p.kappa : 0;
+    const x = tf.tensor4d(batch, [m, height, width, 1]);
+    if (mode === 'critic') return criticScore(this.critic, x);
+    if (mode === 'encoder') return encoderScore(this.gen, this.critic, this.enc, x, kappa);
+    const { latent, iterativeSteps: steps, iterativeLr: lr } = this.p;
+    // AnoGAN's search always uses the feature term (the brief's "residual + feature loss").
+    return iterativeScore(this.gen, this.critic, x, { latent, steps, lr, kappa: this.p.kappa, firstIndex: start });
+  }
+
+  private stores() {
+    return { gen: this.gen.params, critic: this.critic.params, enc: this.enc.params };
+  }
+
+  async save(dir: string): Promise<void> {
+    const meta: Omit<DetectorJson, 'format'> & { notes: string[] } = {
+      detector: this.name,
+      params: { ...this.p },
+      inputSize: { ...this.inputSize },
+      step: this.steps,
+      notes: [...this.notes],
+    };
+    await saveDetectorDir(dir, meta, namedAll(this.stores()));
+  }
+
+  async load(dir: string): Promise<void> {
+    const json = (await readDetectorJson(dir)) as DetectorJson & { notes?: unknown };
+    if (json.detector !== this.name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${this.name}'`);
+    await loadStores(dir, this.stores());
+    this.steps = json.step;
+    this.notes = Array.isArray(json.notes) ? json.notes.map(String) : [];
+  }
+
+  dispose(): void {
+    for (const ps of Object.values(this.stores())) ps.dispose();
+  }
+}

@@ -1,0 +1,153 @@
+// f-AnoGAN on 16x16 blobs with a tiny network (width 4, 2 levels, latent 8) on the wasm backend: one WGAN is trained
+// and its checkpoint reused for every encoder strategy (the GAN checkpoint's config holds no encoder settings).
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AbortError, arrayTrainData, createDetector, loadDetector, type TrainProgress } from '../../src/detectors/index.js';
+import type { FanoganDetector, FanoganFitOptions } from '../../src/detectors/fanogan/detector.js';
+import { blobs, maxAbsDiff, useWasm } from './fixtures.js';
+
+const SIZE = 16;
+const TINY = { width: 4, levels: 2, latent: 8, nCritic: 2, iterativeSteps: 5 };
+const data = arrayTrainData(blobs(16, SIZE, 1), { height: SIZE, width: SIZE });
+const base: FanoganFitOptions = { epochs: 20, batchSize: 8, lr: 1e-3, seed: 5, lossEvery: 1 };
+let tmp: string;
+let ganDir: string;
+
+const make = (params: Record<string, unknown> = {}) => createDetector('fanogan', { ...TINY, ...params }, SIZE) as FanoganDetector;
+
+async function weightsOf(det: FanoganDetector): Promise<Float32Array> {
+  const parts = await Promise.all([...det.gen.params.named(), ...det.critic.params.named(), ...det.enc.params.named()].map((p) => p.tensor.data()));
+  return Float32Array.from(parts.flatMap((p) => Array.from(p as Float32Array)));
+}
+
+beforeAll(async () => {
+  await useWasm();
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'medad-fanogan-'));
+  ganDir = path.join(tmp, 'shared');
+  const det = make({ strategy: 'izi' });
+  const stages = new Set<string>();
+  const r = await det.fit(data, { ...base, checkpoint: { dir: ganDir, everySteps: 100 }, onProgress: (p) => stages.add(p.stage ?? '') });
+  expect([...stages]).toEqual(['gan', 'encoder']);
+  expect(r.notes).toEqual([]); // wasm takes second-order gradients: the gradient penalty is used
+  console.info(`fanogan tiny: backend ${tf.getBackend()}, GAN ${(r.stages.gan.durationMs / base.epochs).toFixed(0)} ms/epoch, encoder ${(r.stages.encoder.durationMs / base.epochs).toFixed(0)} ms/epoch`);
+  det.dispose();
+});
+afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
+
+/** A detector whose GAN stage is restored from the shared checkpoint (no GAN steps run). */
+async function withSharedGan(strategy: string, name: string, encoderEpochs = 40): Promise<FanoganDetector> {
+  const dir = path.join(tmp, name);
+  await fs.cp(path.join(ganDir, 'gan'), path.join(dir, 'gan'), { recursive: true });
+  const det = make({ strategy, encoderEpochs });
+  const r = await det.fit(data, { ...base, checkpoint: { dir, everySteps: 100 }, resume: true });
+  expect(r.stages.gan.steps).toBe(0);
+  return det;
+}
+
+describe('fanogan', () => {
+  it.each(['ziz', 'izi', 'izi_f'])('%s encoder training reduces its own loss (whole training set)', async (strategy) => {
+    // encoderEpochs 0: the encoder as initialised, against the same generator and critic.
+    const before = await withSharedGan(strategy, `enc0-${strategy}`, 0);
+    const after = await withSharedGan(strategy, `enc-${strategy}`, 60);
+    const x = blobs(16, SIZE, 1);
+    const l0 = await before.encoderLoss(x, 16);
+    const l1 = await after.encoderLoss(x, 16);
+    console.info(`${strategy}: encoder loss ${l0.toFixed(4)} -> ${l1.toFixed(4)}`);
+    expect(l1).toBeLessThan(0.97 * l0);
+    before.dispose();
+    after.dispose();
+  });
+
+  it('izi_f score = A_R + kappa * A_D, computed by hand from G(E(x)) and the critic features', async () => {
+    const det = await withSharedGan('izi_f', 'by-hand');
+    const kappa = 1;
+    const x = blobs(3, SIZE, 9);
+    const { scores, maps } = await det.score(x, 3);
+    const [rec, fx, frec] = tf.tidy(() => {
+      const t = tf.tensor4d(x, [3, SIZE, SIZE, 1]);
+      const r = det.gen.generate(det.enc.encode(t), false);
+      return [r, det.critic.features(t), det.critic.features(r)];
+    });
+    const [r, a, b] = [await rec.data(), await fx.data(), await frec.data()];
+    tf.dispose([rec, fx, frec]);
+    const px = SIZE * SIZE;
+    const nf = det.critic.featureSize;
+    for (let i = 0; i < 3; i++) {
+      let ar = 0;
+      for (let j = i * px; j < (i + 1) * px; j++) {
+        ar += (x[j] - r[j]) ** 2;
+        expect(maps[j]).toBeCloseTo((x[j] - r[j]) ** 2, 5);
+      }
+      let ad = 0;
+      for (let j = i * nf; j < (i + 1) * nf; j++) ad += (a[j] - b[j]) ** 2;
+      expect(ad).toBeGreaterThan(0);
+      expect(scores[i]).toBeCloseTo(ar / px + (kappa * ad) / nf, 4);
+    }
+    det.dispose();
+  });
+
+  it('critic and iterative modes give finite scores; save/load round trip keeps every mode', async () => {
+    const det = await withSharedGan('izi', 'modes');
+    const x = blobs(4, SIZE, 11);
+    const saved = path.join(tmp, 'saved');
+    await det.save(saved);
+    const back = (await loadDetector(saved)) as FanoganDetector;
+    expect(back.trainedSteps).toBe(det.trainedSteps);
+    for (const mode of ['encoder', 'critic', 'iterative'] as const) {
+      const a = await det.scoreWith(x, 4, mode);
+      const b = await back.scoreWith(x, 4, mode);
+      expect(Array.from(a.scores).every(Number.isFinite)).toBe(true);
+      expect(Array.from(a.maps).every(Number.isFinite)).toBe(true);
+      expect(maxAbsDiff(a.scores, b.scores)).toBeLessThan(1e-6);
+      expect(maxAbsDiff(a.maps, b.maps)).toBeLessThan(1e-6);
+    }
+    // The critic baseline is -D(x).
+    const d = tf.tidy(() => det.critic.score(tf.tensor4d(x, [4, SIZE, SIZE, 1])));
+    expect(maxAbsDiff((await det.scoreWith(x, 4, 'critic')).scores, Array.from(await d.data(), (v) => -v))).toBeLessThan(1e-6);
+    d.dispose();
+    det.dispose();
+    back.dispose();
+  });
+
+  it('falls back to weight clipping without second-order gradients, and says so', async () => {
+    const det = make();
+    const r = await det.fit(data, { ...base, epochs: 2, secondOrderGradients: false });
+    expect(r.notes.join(' ')).toMatch(/weight clipping \(0\.01\)/);
+    for (const v of det.critic.params.trainable()) expect(Math.max(...Array.from(await v.data(), Math.abs))).toBeLessThanOrEqual(0.01 + 1e-7);
+    const dir = path.join(tmp, 'clipped');
+    await det.save(dir);
+    const json = JSON.parse(await fs.readFile(path.join(dir, 'detector.json'), 'utf8')) as { notes: string[] };
+    expect(json.notes).toEqual(r.notes);
+    det.dispose();
+    // With the gradient penalty, the critic is left unclipped.
+    const gp = make();
+    await gp.fit(data, { ...base, epochs: 2, secondOrderGradients: true });
+    const big = await Promise.all(gp.critic.params.trainable().map(async (v) => Math.max(...Array.from(await v.data(), Math.abs))));
+    expect(Math.max(...big)).toBeGreaterThan(0.05);
+    gp.dispose();
+  });
+
+  it('GAN stage: abort, then resume = uninterrupted (1e-6)', async () => {
+    const opts = { ...base, epochs: 2, batchSize: 4 };
+    const straight = make();
+    await straight.fit(data, opts);
+    const expected = await weightsOf(straight);
+    straight.dispose();
+    const dir = path.join(tmp, 'resume');
+    const ctrl = new AbortController();
+    const first = make();
+    const err = await first
+      .fit(data, { ...opts, checkpoint: { dir, everySteps: 100 }, signal: ctrl.signal, onProgress: (p: TrainProgress) => p.stage === 'gan' && p.step === 5 && ctrl.abort() })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    first.dispose();
+    const second = make();
+    const r = await second.fit(data, { ...opts, checkpoint: { dir, everySteps: 100 }, resume: true });
+    expect(r.stages.gan.resumedFromStep).toBe(5);
+    expect(maxAbsDiff(await weightsOf(second), expected)).toBeLessThan(1e-6);
+    second.dispose();
+  });
+});

@@ -1,0 +1,140 @@
+// Multi-scale student-teacher on 16x16 blobs with tiny patch networks (8 channels, 8-dim descriptors), wasm backend.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arrayTrainData, createDetector, loadDetector, type TrainProgress } from '../../src/detectors/index.js';
+import { ParamStore } from '../../src/detectors/layers.js';
+import type { StudentTeacherDetector } from '../../src/detectors/student-teacher/detector.js';
+import { DILATIONS, PatchNet, receptiveField } from '../../src/detectors/student-teacher/patch-net.js';
+import { fileIOHandler } from '../../src/model/index.js';
+import { blobs, maxAbsDiff, planted, useWasm } from './fixtures.js';
+
+const SIZE = 16;
+const TINY = { channels: 8, descriptor: 8, students: 3, smoothSigma: 1 };
+const data = arrayTrainData(blobs(32, SIZE, 1), { height: SIZE, width: SIZE });
+const opts = { epochs: 8, batchSize: 8, lr: 2e-3, seed: 3, lossEvery: 4 };
+let tmp: string;
+let trained: StudentTeacherDetector;
+
+beforeAll(async () => {
+  await useWasm();
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'medad-st-'));
+  trained = createDetector('student-teacher', { ...TINY, scales: [17, 33] }, SIZE) as StudentTeacherDetector;
+  const stages: string[] = [];
+  const r = await trained.fit(data, { ...opts, onProgress: (p: TrainProgress) => stages.at(-1) !== p.stage && stages.push(p.stage!) });
+  expect(stages).toEqual(['teacher', 'students']);
+  expect(r.stages.teacher!.finalLoss).toBeLessThan(r.stages.teacher!.losses[0].loss);
+  expect(r.finalLoss).toBeLessThan(r.losses[0].loss);
+  const perEpoch = (f: { durationMs: number }) => (f.durationMs / opts.epochs).toFixed(0);
+  console.info(`student-teacher tiny (p 17+33, 3 students): backend ${tf.getBackend()}, teacher ${perEpoch(r.stages.teacher!)} ms/epoch, students ${perEpoch(r.stages.students)} ms/epoch`);
+});
+afterAll(async () => {
+  trained.dispose();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe('patch networks', () => {
+  it.each([17, 33, 65] as const)('p = %i: one input pixel changes exactly a p x p block of outputs', async (p) => {
+    expect(receptiveField(DILATIONS[p])).toBe(p);
+    const ps = new ParamStore();
+    const net = new PatchNet(ps, 'n', p, 4, 2);
+    const s = p + 8;
+    const c = Math.floor(s / 2);
+    const x = blobs(1, s, 4);
+    const y = Float32Array.from(x);
+    y[c * s + c] += 1;
+    const [a, b] = tf.tidy(() => [net.describe(tf.tensor4d(x, [1, s, s, 1])), net.describe(tf.tensor4d(y, [1, s, s, 1]))]);
+    expect(a.shape).toEqual([1, s, s, 2]);
+    const [va, vb] = [await a.data(), await b.data()];
+    tf.dispose([a, b]);
+    ps.dispose();
+    const rows = new Set<number>();
+    const cols = new Set<number>();
+    let changed = 0;
+    for (let i = 0; i < s * s; i++) {
+      if (Math.abs(va[2 * i] - vb[2 * i]) + Math.abs(va[2 * i + 1] - vb[2 * i + 1]) > 0) {
+        rows.add(Math.floor(i / s));
+        cols.add(i % s);
+        changed++;
+      }
+    }
+    const r = (p - 1) / 2;
+    expect([Math.min(...rows), Math.max(...rows), Math.min(...cols), Math.max(...cols)]).toEqual([c - r, c + r, c - r, c + r]);
+    expect(changed).toBe(p * p);
+  });
+});
+
+describe('student-teacher', () => {
+  it('maps are larger inside a planted anomaly than outside, and anomalous images score higher', async () => {
+    const test = planted(12, SIZE, 2);
+    const { scores, maps } = await trained.score(test.images, 12);
+    let inside = 0;
+    let outside = 0;
+    let nIn = 0;
+    let nOut = 0;
+    test.labels.forEach((l, i) => {
+      if (!l) return;
+      for (let q = i * SIZE * SIZE; q < (i + 1) * SIZE * SIZE; q++) {
+        if (test.masks[q]) {
+          inside += maps[q];
+          nIn++;
+        } else {
+          outside += maps[q];
+          nOut++;
+        }
+      }
+    });
+    console.info(`student-teacher map: inside ${(inside / nIn).toFixed(3)}, outside ${(outside / nOut).toFixed(3)}`);
+    expect(inside / nIn).toBeGreaterThan(outside / nOut + 1);
+    const mean = (lab: number) => test.labels.reduce((s, l, i) => s + (l === lab ? scores[i] : 0), 0) / 6;
+    expect(mean(1)).toBeGreaterThan(mean(0));
+  });
+
+  it('save/load round trip gives the same maps and scores', async () => {
+    const dir = path.join(tmp, 'saved');
+    await trained.save(dir);
+    const back = await loadDetector(dir);
+    const x = planted(4, SIZE, 5).images;
+    const a = await trained.score(x, 4);
+    const b = await back.score(x, 4);
+    expect(maxAbsDiff(a.scores, b.scores)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(a.maps, b.maps)).toBeLessThan(1e-6);
+    expect(back.trainedSteps).toBe(trained.trainedSteps);
+    back.dispose();
+  });
+
+  it('uses a pretrained tfjs teacher (no teacher stage) and rejects one with the wrong receptive field', async () => {
+    const layers = (n: number) => {
+      const m = tf.sequential();
+      for (let i = 0; i < n; i++) m.add(tf.layers.conv2d({ inputShape: i === 0 ? [null, null, 1] : undefined, filters: 8, kernelSize: 3, padding: 'valid', activation: i < n - 1 ? 'relu' : 'linear' }));
+      return m;
+    };
+    const good = path.join(tmp, 'teacher17');
+    const model = layers(8); // 8 valid 3x3 convs: receptive field 17
+    await model.save(fileIOHandler(good));
+    const det = createDetector('student-teacher', { ...TINY, scales: [17], teacherModel: good }, SIZE) as StudentTeacherDetector;
+    const r = await det.fit(data, { ...opts, epochs: 2 });
+    expect(r.stages.teacher).toBeNull();
+    const x = blobs(2, SIZE, 8);
+    const [mine, ref] = tf.tidy(() => {
+      const t = tf.tensor4d(x, [2, SIZE, SIZE, 1]);
+      return [det.teacherOf(17)(t), model.predict(tf.pad(t, [[0, 0], [8, 8], [8, 8], [0, 0]])) as tf.Tensor];
+    });
+    expect(maxAbsDiff(await mine.data(), await ref.data())).toBe(0);
+    tf.dispose([mine, ref]);
+    const { scores } = await det.score(x, 2);
+    expect(Array.from(scores).every(Number.isFinite)).toBe(true);
+    det.dispose();
+    model.dispose();
+
+    const bad = path.join(tmp, 'teacher15');
+    const small = layers(7);
+    await small.save(fileIOHandler(bad));
+    small.dispose();
+    const wrong = createDetector('student-teacher', { ...TINY, scales: [17], teacherModel: bad }, SIZE);
+    await expect(wrong.fit(data, opts)).rejects.toThrow(/teacher15\/model\.json: teacherModel for p=17 must map \[1, 17, 17, 1\] to \[1, 1, 1, 8\]/);
+    wrong.dispose();
+  });
+});
