@@ -146,7 +146,12 @@ export interface RunSummary {
   experiment?: string;
   detector?: string;
   state: 'running' | 'finished' | 'failed' | 'unknown';
+  /** core's finer state: 'running' | 'trained' | 'evaluated' | 'cancelled' | 'failed' ('finished' = trained or evaluated). */
+  coreState?: string;
+  /** Unreadable run.json / metrics.json of this run, by file. */
+  problems?: string[];
   startedAt?: string;
+  /** When training ended, or evaluation when the run was evaluated (ISO). */
   finishedAt?: string;
   metrics?: Record<string, number>;
 }
@@ -160,7 +165,7 @@ export interface RunMetricsParams {
 export interface RunMetricsResult {
   runDir: string;
   metrics: Record<string, number>;
-  /** Per-epoch training curves when recorded, e.g. { loss: [..] }. */
+  /** Training curves when recorded: { loss: [..], step: [..] } (loss per logged step). */
   curves?: Record<string, number[]>;
 }
 

@@ -4,7 +4,6 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node.js';
 import { ResponseError } from 'vscode-languageserver/node.js';
-import { UnsupportedError } from './engine/core-adapter.js';
 import type { EditorEngine } from './engine/types.js';
 import { cachePaths, heatmapKey, readCached, writeMeta } from './jobs/heatmap-cache.js';
 import { startProgress } from './jobs/progress.js';
@@ -25,7 +24,6 @@ export interface RequestContext {
 
 function toResponseError(err: unknown): ResponseError<void> {
   if (err instanceof ResponseError) return err;
-  if (err instanceof UnsupportedError) return new ResponseError(P.MedadErrorCodes.Unsupported, err.message);
   if (err instanceof JobFailure) return new ResponseError(err.cancelled ? P.MedadErrorCodes.Cancelled : P.MedadErrorCodes.JobFailed, err.message);
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOENT') return new ResponseError(P.MedadErrorCodes.NotFound, e.message);
@@ -41,6 +39,17 @@ async function mustExist(abs: string, what: string): Promise<void> {
   await fs.access(abs).catch(() => {
     throw new ResponseError(P.MedadErrorCodes.NotFound, `${what}: ${abs} does not exist or cannot be read`);
   });
+}
+
+const COLORMAPS: readonly P.Colormap[] = ['gray', 'jet', 'viridis', 'inferno'];
+const NORMALISATIONS: readonly P.Normalisation[] = ['global', 'image', 'fixed'];
+
+function checkHeatmapOptions(p: P.HeatmapParams): void {
+  const bad = (msg: string) => new ResponseError(P.MedadErrorCodes.InvalidParams, `medad/heatmap: ${msg}`);
+  if (p.colormap !== undefined && !COLORMAPS.includes(p.colormap)) throw bad(`colormap must be one of ${COLORMAPS.join(', ')}`);
+  if (p.normalisation !== undefined && !NORMALISATIONS.includes(p.normalisation)) throw bad(`normalisation must be one of ${NORMALISATIONS.join(', ')}`);
+  const r = p.range;
+  if (p.normalisation === 'fixed' && !(Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[1] > r[0])) throw bad("normalisation 'fixed' needs range [low, high] with low < high");
 }
 
 export function registerRequests(ctx: RequestContext): void {
@@ -105,6 +114,7 @@ export function registerRequests(ctx: RequestContext): void {
   handle<P.HeatmapParams, P.HeatmapResult>(P.HeatmapRequest, async (p, token) => {
     const runDir = sandbox.resolve(p.runDir, 'runDir');
     const image = sandbox.resolve(p.image, 'image');
+    checkHeatmapOptions(p);
     await mustExist(image, 'image');
     const key = await heatmapKey(runDir, image, p);
     let meta = await readCached(runDir, key);

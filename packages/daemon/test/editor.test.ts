@@ -88,11 +88,12 @@ describe('hover and completion', () => {
     expect((h?.contents as MarkupContent).value).toMatch(/layout|folder/i);
   });
 
-  it('hovers a dataset path with a live image count', async () => {
+  it('hovers a dataset path with a live summary (counts per split and class, unreadable files)', async () => {
     const h = await d.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4, character: 12 } });
     const text = (h?.contents as MarkupContent).value;
-    expect(text).toContain('1 images');
-    expect(text).toContain('train/normal');
+    expect(text).toContain('**1 images**');
+    expect(text).toContain('- train: 1 (normal 1)');
+    expect(text).toMatch(/unreadable: 1, e\.g\. `a\.png`: empty file/);
   });
 
   it('completes keys of a source and enum values of layout', async () => {

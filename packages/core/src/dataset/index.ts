@@ -5,6 +5,7 @@ export * from './resolve.js';
 export * from './load.js';
 export * from './summary.js';
 export * from './leakage.js';
+export * from './check.js';
 export * from './format.js';
 export { perceptualHash, hamming, hashToHex, type HashBits } from './phash.js';
 export { mulberry32 } from './random.js';

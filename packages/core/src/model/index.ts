@@ -1,5 +1,4 @@
-// Model persistence: atomic writes, tfjs IO handler, checkpoints and run folders.
+// Model persistence: atomic writes, tfjs IO handler, and checkpoints (run folders: pipeline/run-dir.ts).
 export * from './atomic.js';
 export * from './io-handler.js';
 export * from './checkpoint.js';
-export * from './run-dir.js';

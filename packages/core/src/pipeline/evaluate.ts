@@ -13,7 +13,7 @@ import { chooseThreshold, imageMetrics, type MetricEntry, type ThresholdResult }
 import { loadSplit } from './images.js';
 import { PIXEL_THRESHOLD_QUANTILE, loadMasks, pixelMetrics, pixelQuantile } from './pixel-metrics.js';
 import { buildExamples, curves } from './report-data.js';
-import { MODEL_DIR, findRuns, readExperimentRecord, readRunMeta, updateRunMeta } from './run-dir.js';
+import { MODEL_DIR, RUN_JSON, findRuns, readExperimentRecord, readRunMeta, updateRunMeta } from './run-dir.js';
 import { scorePacked } from './scoring.js';
 import type { PipelineProgress } from './train.js';
 
@@ -23,6 +23,8 @@ export interface EvaluateOptions {
   backend?: BackendName | 'auto';
   /** With an experiment: evaluate this run instead of the experiment's latest trained one. */
   runDir?: string;
+  /** Where to look for the experiment's latest run instead of its `output.dir` (the daemon's run directory). */
+  outputRoot?: string;
   /** Most / least anomalous images shown in the report. Default 6 each. */
   examples?: number;
 }
@@ -52,19 +54,20 @@ export interface EvaluateResult {
 
 async function isRunDir(p: string): Promise<boolean> {
   try {
-    return (await fs.stat(path.join(p, 'run.json'))).isFile();
+    return (await fs.stat(path.join(p, RUN_JSON))).isFile();
   } catch {
     return false;
   }
 }
 
 /** The run folder to evaluate: given directly, or the latest trained run of an experiment. */
-async function locateRun(target: ExperimentRef, runDir?: string): Promise<string> {
+async function locateRun(target: ExperimentRef, runDir?: string, outputRoot?: string): Promise<string> {
   if (runDir) return path.resolve(runDir);
   if (typeof target === 'string' && (await isRunDir(target))) return path.resolve(target);
   const ctx = await openExperiment(target);
-  const runs = (await findRuns(ctx.outputRoot, ctx.name)).filter((r) => r.meta.state === 'trained' || r.meta.state === 'evaluated');
-  if (runs.length === 0) throw new Error(`${ctx.file ?? ctx.name}: no trained run under ${ctx.outputRoot}; run \`medad train\` first`);
+  const root = outputRoot ? path.resolve(outputRoot) : ctx.outputRoot;
+  const runs = (await findRuns(root, ctx.name)).filter((r) => r.meta.state === 'trained' || r.meta.state === 'evaluated');
+  if (runs.length === 0) throw new Error(`${ctx.file ?? ctx.name}: no trained run under ${root}; run \`medad train\` first`);
   return runs[0].dir;
 }
 
@@ -78,7 +81,7 @@ function pick(all: Record<string, MetricEntry>, wanted: string[] | undefined, ex
 
 export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}): Promise<EvaluateResult> {
   const started = Date.now();
-  const runDir = await locateRun(target, opts.runDir);
+  const runDir = await locateRun(target, opts.runDir, opts.outputRoot);
   const meta = await readRunMeta(runDir);
   const rec = await readExperimentRecord(runDir);
   const { config } = rec;

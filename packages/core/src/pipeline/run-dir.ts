@@ -1,5 +1,8 @@
 // Run folders: `<output>/<experiment>-<UTC timestamp>/` holding the config snapshot, run.json (state, timings,
-// backend), the training log, the checkpoint, the saved model and, after evaluation, the results.
+// backend, config hash), the training log, the checkpoint, the saved model and, after evaluation, the results.
+// This is the one run-folder layout: the pipeline writes it, the CLI and the daemon read it (listRuns,
+// readRunMetrics). Every JSON file is written atomically, so a reader never sees half a file.
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../model/atomic.js';
@@ -11,6 +14,7 @@ export const EXPERIMENT_JSON = 'experiment.json';
 export const EXPERIMENT_SNAPSHOT = 'experiment.medad.yaml';
 export const TRAIN_LOG = 'train.log';
 export const MODEL_DIR = 'model';
+export const METRICS_JSON = 'metrics.json';
 
 export type RunState = 'running' | 'cancelled' | 'failed' | 'trained' | 'evaluated';
 
@@ -19,6 +23,8 @@ export interface RunMeta {
   experiment: string;
   experimentFile?: string;
   detector: string;
+  /** sha256 of the canonical experiment config (configHash): equal configs, equal hashes. */
+  configHash?: string;
   state: RunState;
   startedAt: string;
   finishedAt?: string;
@@ -95,7 +101,21 @@ export async function readExperimentRecord(dir: string): Promise<ExperimentRecor
 
 /** Appends one timestamped line to the run's log (append-only; a crash can at worst cut the last line). */
 export async function logLine(dir: string, line: string): Promise<void> {
-  await fs.appendFile(path.join(dir, TRAIN_LOG), `${new Date().toISOString()} ${line}\n`);
+  await fs.appendFile(path.join(dir, TRAIN_LOG), `${new Date().toISOString()} ${line.replace(/\n/g, ' ')}\n`);
+}
+
+/** JSON with object keys sorted at every level: equal configs give equal text whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
 }
 
 /** Run folders of `experiment` under root, newest first, with their metadata. */
@@ -117,4 +137,92 @@ export async function findRuns(root: string, experiment: string): Promise<{ dir:
     }
   }
   return out.sort((a, b) => b.meta.startedAt.localeCompare(a.meta.startedAt) || b.dir.localeCompare(a.dir));
+}
+
+/** One run folder as listRuns sees it. */
+export interface RunListing {
+  dir: string;
+  /** Folder name. */
+  id: string;
+  meta?: RunMeta;
+  /** metrics.json, when the run was evaluated. */
+  metrics?: unknown;
+  /** Unreadable run.json / metrics.json, named by file, so one broken run does not hide the others. */
+  problems: string[];
+}
+
+async function readJsonIfPresent(file: string, problems: string[]): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`${file}: ${(err as Error).message}`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    problems.push(`${file}: invalid JSON (${(err as Error).message})`);
+    return undefined;
+  }
+}
+
+/**
+ * Every run folder directly under `root` (any experiment), newest first: by run.json's startedAt, then by folder
+ * name (the timestamp and the -2, -3 suffix). A folder counts as a run when it holds run.json, readable or not.
+ */
+export async function listRuns(root: string): Promise<RunListing[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new Error(`listRuns: cannot read ${root}: ${(err as Error).message}`, { cause: err });
+  }
+  const runs: RunListing[] = [];
+  for (const id of names) {
+    const dir = path.join(root, id);
+    const hasMeta = await fs.stat(path.join(dir, RUN_JSON)).then((s) => s.isFile(), () => false);
+    if (!hasMeta) continue;
+    const problems: string[] = [];
+    const meta = (await readJsonIfPresent(path.join(dir, RUN_JSON), problems)) as RunMeta | undefined;
+    const metrics = await readJsonIfPresent(path.join(dir, METRICS_JSON), problems);
+    runs.push({ dir, id, ...(meta !== undefined && { meta }), ...(metrics !== undefined && { metrics }), problems });
+  }
+  const suffix = (id: string) => Number(/-(\d{1,3})$/.exec(id)?.[1] ?? 1);
+  return runs.sort(
+    (a, b) =>
+      (b.meta?.startedAt ?? '').localeCompare(a.meta?.startedAt ?? '') ||
+      b.id.replace(/-\d{1,3}$/, '').localeCompare(a.id.replace(/-\d{1,3}$/, '')) ||
+      suffix(b.id) - suffix(a.id),
+  );
+}
+
+export interface RunMetrics {
+  runDir: string;
+  state: RunState;
+  /** Flat metric name -> value: image metrics, then pixel metrics (empty before evaluation). */
+  metrics: Record<string, number>;
+  /** Training curves, e.g. { loss: [...] } (per logged step). */
+  curves?: Record<string, number[]>;
+}
+
+/** Values of a metrics.json group ({ auroc: { value, ci } }), skipping entries without a number. */
+function flatten(group: unknown): [string, number][] {
+  if (!group || typeof group !== 'object') return [];
+  return Object.entries(group).flatMap(([k, v]): [string, number][] => {
+    const n = typeof v === 'number' ? v : (v as { value?: unknown } | null)?.value;
+    return typeof n === 'number' ? [[k, n]] : [];
+  });
+}
+
+/** The metrics of one run: metrics.json when present (else run.json's evaluation summary) and the loss curve. */
+export async function readRunMetrics(runDir: string): Promise<RunMetrics> {
+  const meta = await readRunMeta(runDir);
+  const problems: string[] = [];
+  const file = (await readJsonIfPresent(path.join(runDir, METRICS_JSON), problems)) as { image?: unknown; pixel?: unknown } | undefined;
+  if (problems.length) throw new Error(problems[0]);
+  const metrics = file ? Object.fromEntries([...flatten(file.image), ...flatten(file.pixel)]) : { ...(meta.evaluation?.metrics ?? {}) };
+  const losses = meta.training?.losses ?? [];
+  return { runDir, state: meta.state, metrics, ...(losses.length ? { curves: { loss: losses.map((l) => l.loss), step: losses.map((l) => l.step) } } : {}) };
 }

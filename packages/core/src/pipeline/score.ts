@@ -44,7 +44,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** The model folder and its run folder (if any), from either. */
-async function locateModel(dir: string): Promise<{ modelDir: string; runDir?: string }> {
+export async function locateModel(dir: string): Promise<{ modelDir: string; runDir?: string }> {
   const abs = path.resolve(dir);
   if (await exists(path.join(abs, MODEL_DIR, 'detector.json'))) return { modelDir: path.join(abs, MODEL_DIR), runDir: abs };
   if (await exists(path.join(abs, 'detector.json'))) {

@@ -12,6 +12,7 @@ import {
   EXPERIMENT_JSON,
   EXPERIMENT_SNAPSHOT,
   MODEL_DIR,
+  configHash,
   createRunFolder,
   findRuns,
   logLine,
@@ -39,6 +40,8 @@ export interface TrainOptions {
   backend?: BackendName | 'auto';
   /** Called once the run folder exists (the CLI prints it before the long part starts). */
   onRunDir?: (dir: string) => void;
+  /** Folder receiving run folders instead of the experiment's `output.dir` (the daemon's run directory). */
+  outputRoot?: string;
 }
 
 export interface TrainResult {
@@ -50,20 +53,20 @@ export interface TrainResult {
   unreadable: { path: string; reason: string }[];
 }
 
-async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume']): Promise<{ dir: string; resumed: boolean }> {
+async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume'], root: string): Promise<{ dir: string; resumed: boolean }> {
   if (typeof resume === 'string') return { dir: path.resolve(resume), resumed: true };
   if (resume) {
-    const open = (await findRuns(ctx.outputRoot, ctx.name)).find((r) => r.meta.state === 'running' || r.meta.state === 'cancelled' || r.meta.state === 'failed');
+    const open = (await findRuns(root, ctx.name)).find((r) => r.meta.state === 'running' || r.meta.state === 'cancelled' || r.meta.state === 'failed');
     if (open) return { dir: open.dir, resumed: true };
   }
-  return { dir: await createRunFolder(ctx.outputRoot, ctx.name), resumed: false };
+  return { dir: await createRunFolder(root, ctx.name), resumed: false };
 }
 
 export async function train(experiment: ExperimentRef, opts: TrainOptions = {}): Promise<TrainResult> {
   const ctx = await openExperiment(experiment);
   const { config } = ctx;
   const backend = await initBackend({ prefer: opts.backend });
-  const { dir: runDir, resumed } = await runFolderFor(ctx, opts.resume);
+  const { dir: runDir, resumed } = await runFolderFor(ctx, opts.resume, opts.outputRoot ? path.resolve(opts.outputRoot) : ctx.outputRoot);
   opts.onRunDir?.(runDir);
   const counts = { train: ctx.resolved.train.length, validation: ctx.resolved.validation.length, test: ctx.resolved.test.length };
   const startedAt = new Date().toISOString();
@@ -71,7 +74,7 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
     const record: ExperimentRecord = { config, dir: ctx.dir, file: ctx.file, dataset: ctx.dataset, datasetDir: ctx.datasetDir, datasetFile: ctx.datasetFile };
     await writeFileAtomic(path.join(runDir, EXPERIMENT_SNAPSHOT), await experimentSnapshot(ctx));
     await writeJsonAtomic(path.join(runDir, EXPERIMENT_JSON), record);
-    await writeRunMeta(runDir, { format: 'medad-run/1', experiment: ctx.name, experimentFile: ctx.file, detector: config.detector.name, state: 'running', startedAt, backend: describeBackend(backend), counts });
+    await writeRunMeta(runDir, { format: 'medad-run/1', experiment: ctx.name, experimentFile: ctx.file, detector: config.detector.name, configHash: configHash(config), state: 'running', startedAt, backend: describeBackend(backend), counts });
   } else {
     await updateRunMeta(runDir, { state: 'running', error: undefined, backend: describeBackend(backend) });
   }

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../../src/demo/dataset.js';
-import { evaluate, readRunMeta, scoreFiles, train } from '../../src/pipeline/index.js';
+import { configHash, evaluate, openScorer, readRunMeta, scoreFiles, train } from '../../src/pipeline/index.js';
 import { readGray16Png } from '../../src/io/png.js';
 
 let root: string;
@@ -34,6 +34,8 @@ describe('pipeline end to end', () => {
     expect(meta.state).toBe('trained');
     expect(meta.counts.train + meta.counts.validation).toBe(12);
     expect(meta.training?.steps).toBeGreaterThan(0);
+    const record = JSON.parse(await fs.readFile(path.join(runDir, 'experiment.json'), 'utf8'));
+    expect(meta.configHash).toBe(configHash(record.config));
   });
 
   it('evaluate writes metrics.json, scores.csv, 16-bit maps and report.html', async () => {
@@ -71,6 +73,17 @@ describe('pipeline end to end', () => {
     for (const s of r.scores) {
       expect(Number.isFinite(s.score)).toBe(true);
       await fs.access(s.mapFile as string);
+    }
+    // A Scorer kept open scores the same image to the same value, with the run's evaluation map range.
+    const scorer = await openScorer(runDir, { backend: 'cpu' });
+    try {
+      const one = await scorer.score(r.scores[1].path);
+      expect(one.score).toBeCloseTo(r.scores[1].score, 5);
+      expect([one.width, one.height, one.map.length]).toEqual([16, 16, 256]);
+      expect(scorer.mapRange).toEqual((await readRunMeta(runDir)).evaluation?.mapRange);
+      await expect(scorer.score(path.join(root, 'nope.png'))).rejects.toThrow(/nope\.png/);
+    } finally {
+      scorer.dispose();
     }
   });
 

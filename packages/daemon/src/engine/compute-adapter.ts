@@ -1,76 +1,93 @@
-// Core's pipeline as the workers see it (train, evaluate, scoreFiles). Like core-adapter.ts, functions are
-// looked up by name so a core without them yields a clear "not available" job failure instead of a crash.
+// The worker-side half of the bridge to @medad/core: train / evaluate / score through the pipeline, and
+// heatmaps through a Scorer kept open per model (loading a detector costs far more than scoring one image).
+// Runs go under the daemon's run directory (params.runRoot), never the experiment's own output.dir, so
+// everything the daemon writes stays inside its sandbox.
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import * as core from '@medad/core';
+import { evaluate, openScorer, probeFile, renderHeatmap, scoreFiles, train, type PipelineProgress, type Scorer } from '@medad/core';
+import { modelIdentity } from '../jobs/heatmap-cache.js';
+import { displayMetrics } from './metric-names.js';
 import type { ComputeEngine, JobContext } from './types.js';
 
-const lib = core as unknown as Record<string, unknown>;
+/** Weight of each evaluate stage in its progress bar (stages run in this order). */
+const EVAL_STAGES = ['loading validation', 'scoring validation', 'loading test', 'scoring test', 'writing maps', 'writing report', 'done'];
 
-interface PipelineProgress {
-  stage: string;
-  fraction: number;
-  done?: number;
-  total?: number;
-}
-interface PipelineOptions {
-  signal: AbortSignal;
-  onProgress: (p: PipelineProgress) => void;
-}
-interface FileScore {
-  path: string;
-  score: number;
-  mapFile?: string;
-}
-interface ScoreFilesResult {
-  scores: FileScore[];
-  failures: { path: string; reason: string }[];
-  mapRange: [number, number];
-}
-type Train = (experiment: string, o: PipelineOptions) => Promise<{ runDir: string }>;
-type Evaluate = (experiment: string, o: PipelineOptions & { runDir?: string }) => Promise<{ runDir: string; metrics: { image: Record<string, { value: number } | number> } }>;
-type ScoreFiles = (runDir: string, inputs: string | string[], o: PipelineOptions & { out?: string; maps?: boolean }) => Promise<ScoreFilesResult>;
-
-function pipeline<F>(name: string): F {
-  const f = lib[name];
-  if (typeof f !== 'function') throw new Error(`@medad/core does not export ${name}() yet`);
-  return f as F;
-}
-
-function opts(ctx: JobContext): PipelineOptions {
-  return {
-    signal: ctx.signal,
-    onProgress: (p) => ctx.onProgress(p.fraction * 100, p.total ? `${p.stage} ${p.done ?? 0}/${p.total}` : p.stage),
+function progress(ctx: JobContext, kind: 'train' | 'evaluate' | 'score'): (p: PipelineProgress) => void {
+  return (p) => {
+    const msg = p.total ? `${p.stage} ${p.done ?? 0}/${p.total}` : p.stage;
+    let pct: number;
+    // LSP progress must not go backwards: stages are laid end to end on one 0..100 bar.
+    if (kind === 'train') pct = p.stage === 'training' ? 5 + 95 * p.fraction : 5 * p.fraction;
+    else if (kind === 'evaluate') {
+      const i = Math.max(0, EVAL_STAGES.indexOf(p.stage));
+      pct = (100 * (i + (i === EVAL_STAGES.length - 1 ? 1 : p.fraction))) / EVAL_STAGES.length;
+    } else pct = p.stage === 'scoring' ? 50 + 50 * p.fraction : 50 * p.fraction;
+    ctx.onProgress(Math.min(100, pct), msg);
   };
+}
+
+/** Open scorers by run folder; a couple at most (each holds a model's weights). */
+const scorers = new Map<string, { identity: string; scorer: Scorer }>();
+const MAX_SCORERS = 2;
+
+async function scorerFor(runDir: string): Promise<Scorer> {
+  const identity = await modelIdentity(runDir);
+  const hit = scorers.get(runDir);
+  if (hit?.identity === identity) return hit.scorer;
+  hit?.scorer.dispose();
+  scorers.delete(runDir);
+  const scorer = await openScorer(runDir);
+  if (scorers.size >= MAX_SCORERS) {
+    const [oldest, entry] = scorers.entries().next().value as [string, { scorer: Scorer }];
+    entry.scorer.dispose();
+    scorers.delete(oldest);
+  }
+  scorers.set(runDir, { identity, scorer });
+  return scorer;
+}
+
+async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(tmp, bytes);
+  await fs.rename(tmp, file);
 }
 
 export function createComputeEngine(): ComputeEngine {
   return {
-    train: async (p, ctx) => ({ runDir: (await pipeline<Train>('train')(p.experiment, opts(ctx))).runDir }),
+    async train(p, ctx) {
+      const r = await train(p.experiment, { signal: ctx.signal, onProgress: progress(ctx, 'train'), outputRoot: p.runRoot });
+      return { runDir: r.runDir };
+    },
     async evaluate(p, ctx) {
-      const r = await pipeline<Evaluate>('evaluate')(p.experiment, { ...opts(ctx), ...(p.runDir ? { runDir: p.runDir } : {}) });
-      const metrics = Object.fromEntries(Object.entries(r.metrics.image).map(([k, v]) => [k, typeof v === 'number' ? v : v.value]));
-      return { runDir: r.runDir, metrics };
+      const r = await evaluate(p.runDir ?? p.experiment, {
+        signal: ctx.signal,
+        onProgress: progress(ctx, 'evaluate'),
+        outputRoot: p.runRoot,
+        ...(p.runDir ? { runDir: p.runDir } : {}),
+      });
+      const flat = Object.fromEntries([...Object.entries(r.metrics.image), ...Object.entries(r.metrics.pixel ?? {})].map(([k, v]) => [k, v.value]));
+      return { runDir: r.runDir, metrics: displayMetrics(flat) };
     },
     async score(p, ctx) {
       const inputs = p.files ?? p.folder ?? [];
-      const r = await pipeline<ScoreFiles>('scoreFiles')(p.runDir, inputs, { ...opts(ctx), out: p.mapDir, maps: p.maps ?? false });
+      const r = await scoreFiles(p.runDir, inputs, { signal: ctx.signal, onProgress: progress(ctx, 'score'), out: p.mapDir, maps: p.maps ?? false });
       return { scores: r.scores.map((s) => ({ file: s.path, score: s.score, mapPath: s.mapFile })), failures: r.failures.map((f) => ({ file: f.path, reason: f.reason })) };
     },
     async heatmap(p, ctx) {
-      // One image through scoreFiles; its 16-bit map is the heatmap (value = lo + png/65535 * (hi - lo)).
-      const tmp = await fs.mkdtemp(path.join(path.dirname(p.outFile), '.score-'));
-      try {
-        const r = await pipeline<ScoreFiles>('scoreFiles')(p.runDir, [p.image], { ...opts(ctx), out: tmp, maps: true });
-        if (r.failures.length) throw new Error(`${p.image}: ${r.failures[0].reason}`);
-        const s = r.scores[0];
-        if (!s?.mapFile) throw new Error(`${p.image}: no anomaly map was produced`);
-        await fs.copyFile(s.mapFile, p.outFile);
-        const png = await fs.readFile(p.outFile);
-        return { score: s.score, width: png.readUInt32BE(16), height: png.readUInt32BE(20), range: r.mapRange };
-      } finally {
-        await fs.rm(tmp, { recursive: true, force: true });
-      }
+      ctx.onProgress(undefined, 'loading model');
+      const scorer = await scorerFor(p.runDir);
+      ctx.onProgress(undefined, 'scoring');
+      const scored = await scorer.score(p.image, ctx.signal);
+      // The map overlays the source image pixel for pixel (the first frame of a multi-frame file).
+      const info = await probeFile(p.image);
+      const out = await renderHeatmap(scored.map, scored.width, scored.height, {
+        colormap: p.colormap,
+        normalisation: p.normalisation,
+        range: p.range,
+        runRange: scorer.mapRange,
+        size: { width: info.width, height: info.height },
+      });
+      await writeAtomic(p.outFile, out.png);
+      return { score: scored.score, width: out.width, height: out.height, range: out.range };
     },
   };
 }

@@ -36,6 +36,8 @@ export interface EditorEngine {
   /** Checks needing the file system (paths, image counts, leakage...); must honour `signal`. */
   semanticChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
+  /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
+  summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;
   runMetrics(runDir: string): Promise<RunMetricsResult>;
   initBackend(): Promise<ReadyParams>;

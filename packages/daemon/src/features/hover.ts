@@ -1,4 +1,5 @@
-// Hover: the schema's description of the key under the cursor; on a path value, a live look at the folder.
+// Hover: the schema's description of the key under the cursor; on a path value, a live look at the dataset
+// (core's summary: counts per split and class, image sizes) or, for other folders, the image files in it.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Hover, HoverParams } from 'vscode-languageserver/node.js';
@@ -27,8 +28,13 @@ export async function hover(engine: EditorEngine, doc: TextDocument, params: Hov
     const abs = path.resolve(path.dirname(filePathOf(doc.uri)), value);
     const stat = await fs.stat(abs).catch(() => undefined);
     if (!stat) parts.push(`\`${abs}\` does not exist.`);
-    else if (stat.isDirectory()) parts.push(formatFolderSummary(abs, await summariseFolder(abs, signal)));
-    else parts.push(`\`${abs}\`: ${stat.size} bytes`);
+    else {
+      // A dataset folder or config gets the live summary (counts, classes, sizes); anything else plain counts.
+      const summary = await engine.summarisePath(abs, signal).catch(() => undefined);
+      if (summary) parts.push(summary);
+      else if (stat.isDirectory()) parts.push(formatFolderSummary(abs, await summariseFolder(abs, signal)));
+      else parts.push(`\`${abs}\`: ${stat.size} bytes`);
+    }
   }
   if (parts.length === 0) return null;
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') }, ...(range ? { range } : {}) };

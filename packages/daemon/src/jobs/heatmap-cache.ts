@@ -1,16 +1,20 @@
 // Heatmaps are cached on disk under the run: `<run>/cache/heatmaps/<key>.png` + `.json` (the result), keyed
-// by the model's identity (weights file size and mtime), the image's content hash and the render options.
+// by the model's identity (size and mtime of the weights and of run.json: a re-evaluated run has a new global
+// range), the image's content hash and the render options.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { HeatmapParams, HeatmapResult } from '../protocol.js';
 
-async function modelIdentity(runDir: string): Promise<string> {
-  for (const name of ['model/weights.bin', 'weights.bin', 'model.json', 'model/model.json']) {
-    const st = await fs.stat(path.join(runDir, name)).catch(() => undefined);
-    if (st) return `${name}:${st.size}:${st.mtimeMs}`;
-  }
-  return 'no-model';
+/** Changes whenever the model or the run's evaluation range changes (weights rewritten, run re-evaluated). */
+export async function modelIdentity(runDir: string): Promise<string> {
+  const parts = await Promise.all(
+    ['model/weights.bin', 'model/detector.json', 'run.json'].map(async (f) => {
+      const st = await fs.stat(path.join(runDir, f)).catch(() => undefined);
+      return st ? `${f}:${st.size}:${st.mtimeMs}` : '';
+    }),
+  );
+  return parts.join('|');
 }
 
 export async function heatmapKey(runDir: string, image: string, p: HeatmapParams): Promise<string> {

@@ -1,0 +1,85 @@
+// checkDatasetConfig on tiny fixture folders: each semantic problem lands on the config key it is about.
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkDatasetConfig } from '../../src/dataset/check.js';
+import { names, tempDir, writeTree } from './fixtures.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+afterEach(async () => cleanup());
+
+const config = (extra = '') => ['medad: dataset', 'version: 1', 'sources:', '  - layout: folder', '    root: ./data', extra].join('\n');
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+
+async function balanced(): Promise<void> {
+  await writeTree(path.join(dir, 'data'), [...names('train/normal/n', 4), ...names('test/normal/t', 3), ...names('test/lesion/l', 3)]);
+}
+
+describe('checkDatasetConfig', () => {
+  it('is silent on a clean, balanced dataset and reports a missing root on its value', async () => {
+    await balanced();
+    const text = config();
+    expect(await checkDatasetConfig(text, path.join(dir, 'ds.medad.yaml'))).toEqual([]);
+    const missing = text.replace('./data', './nowhere');
+    const issues = await checkDatasetConfig(missing, path.join(dir, 'ds.medad.yaml'));
+    const miss = issues.find((i) => i.code === 'path-missing');
+    expect(miss?.message).toContain('nowhere');
+    expect(miss?.start).toEqual({ line: lineOf(missing, 'nowhere'), character: 10 });
+  });
+
+  it('counts unreadable images per folder: all unreadable is an error, some is a warning', async () => {
+    await balanced();
+    await mkdir(path.join(dir, 'data/test/cyst'), { recursive: true });
+    for (const n of ['a.png', 'b.png']) await writeFile(path.join(dir, 'data/test/cyst', n), 'not a png');
+    await writeFile(path.join(dir, 'data/train/normal/broken.png'), 'garbage');
+    const issues = (await checkDatasetConfig(config(), path.join(dir, 'ds.medad.yaml'), { leakage: false })).filter((i) => i.code === 'unreadable');
+    const none = issues.find((i) => i.message.includes('cyst'));
+    expect(none?.severity).toBe('error');
+    expect(none?.message).toMatch(/No readable images .*cyst: 2 file\(s\), 0 readable/);
+    const some = issues.find((i) => i.message.includes('normal'));
+    expect(some?.severity).toBe('warning');
+    expect(some?.message).toMatch(/1 of 5 image\(s\) .*broken\.png/);
+    expect(some?.path).toEqual(['sources', 0, 'root']);
+  });
+
+  it('warns about masks matching no image and about an imbalanced test set', async () => {
+    await writeTree(path.join(dir, 'data'), [...names('train/normal/n', 4), ...names('test/normal/t', 19), 'test/lesion/l0.png', 'test/masks/zz.png']);
+    const issues = await checkDatasetConfig(config(), path.join(dir, 'ds.medad.yaml'), { leakage: false });
+    expect(issues.find((i) => i.code === 'mask-unmatched')?.message).toContain('zz.png');
+    const imb = issues.find((i) => i.code === 'imbalance');
+    expect(imb?.message).toMatch(/'lesion' is 5\.0%/);
+    expect(imb?.message).toMatch(/'normal' is 95\.0%/);
+  });
+
+  it('reports an unlabelled pool that shares files with the test set', async () => {
+    await balanced();
+    const text = config('unlabelled:\n  from: ./data/test\n');
+    const issues = await checkDatasetConfig(text, path.join(dir, 'ds.medad.yaml'), { leakage: false });
+    const overlap = issues.find((i) => i.code === 'pool-test-overlap');
+    expect(overlap?.message).toMatch(/^6 unlabelled pool image\(s\) are also test images/);
+    expect(overlap?.start.line).toBe(lineOf(text, 'from:'));
+    expect(overlap?.related).toHaveLength(6);
+  });
+
+  it('reports a planted train/test duplicate with both files in related', async () => {
+    await balanced();
+    const leaked = path.join(dir, 'data/test/lesion/copy.png');
+    await copyFile(path.join(dir, 'data/train/normal/n2.png'), leaked);
+    const issues = await checkDatasetConfig(config(), path.join(dir, 'ds.medad.yaml'));
+    const leak = issues.filter((i) => i.code === 'leakage');
+    expect(leak).toHaveLength(1);
+    expect(leak[0].message).toMatch(/identical file.*copy\.png.*train n2\.png/);
+    expect(leak[0].related?.map((r) => r.file).sort()).toEqual([leaked, path.join(dir, 'data/train/normal/n2.png')].sort());
+    expect(leak[0].path).toEqual(['sources', 0, 'root']);
+  });
+
+  it('gives [] for a config with schema errors and honours an aborted signal', async () => {
+    expect(await checkDatasetConfig('medad: dataset\nversion: 2\n', path.join(dir, 'x.medad.yaml'))).toEqual([]);
+    await balanced();
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(checkDatasetConfig(config(), path.join(dir, 'ds.medad.yaml'), { signal: ctl.signal })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,42 @@
+// checkExperimentConfig: upsampling warning from the dataset's image sizes, and detector backend requirements.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { registerDetector } from '../../src/detectors/registry.js';
+import { checkExperimentConfig } from '../../src/pipeline/check-experiment.js';
+import { names, tempDir, writeTree } from '../dataset/fixtures.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+  await writeTree(path.join(dir, 'data'), [...names('train/normal/n', 4), ...names('test/normal/t', 2), ...names('test/lesion/l', 2)]);
+  await fs.writeFile(path.join(dir, 'ds.medad.yaml'), 'medad: dataset\nversion: 1\nsources:\n  - layout: folder\n    root: ./data\n');
+  registerDetector('needs-2nd-order-test', () => { throw new Error('not built in this test'); }, { description: 'test', paramsSchema: z.object({}), requires: { secondOrderGradients: true } });
+});
+afterAll(async () => cleanup());
+
+const exp = (size: number, detector = 'ae') => `medad: experiment\ndataset: ds.medad.yaml\ndetector:\n  name: ${detector}\ninput:\n  size: [${size}, ${size}]\n`;
+const file = () => path.join(dir, 'e.medad.yaml');
+
+describe('checkExperimentConfig', () => {
+  it('warns on input.size when it upsamples the 48x48 training images, not when it downsamples', async () => {
+    const big = await checkExperimentConfig(exp(64), file());
+    expect(big).toHaveLength(1);
+    expect(big[0]).toMatchObject({ code: 'upsampling', severity: 'warning', path: ['input', 'size'], start: { line: 5 } });
+    expect(big[0].message).toMatch(/4 of 4 training images \(most often 48x48/);
+    expect(await checkExperimentConfig(exp(32), file())).toEqual([]);
+  });
+
+  it('flags a detector needing a capability the backend lacks', async () => {
+    const text = exp(32, 'needs-2nd-order-test');
+    const caps = { gpu: false, trainConvNets: true, secondOrderGradients: false, practicalForTraining: true };
+    const issues = await checkExperimentConfig(text, file(), { backend: 'wasm', capabilities: caps });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'backend-capability', severity: 'error', path: ['detector', 'name'], start: { line: 3 } });
+    expect(issues[0].message).toMatch(/needs secondOrderGradients, which the wasm backend lacks/);
+    expect(await checkExperimentConfig(text, file(), { capabilities: { ...caps, secondOrderGradients: true } })).toEqual([]);
+    expect(await checkExperimentConfig(text, file())).toEqual([]);
+  });
+});

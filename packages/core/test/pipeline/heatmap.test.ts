@@ -1,0 +1,55 @@
+// Heatmap rendering: colormap anchors, the three normalisations and resampling to the source image's size.
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { colormapRgb, renderHeatmap } from '../../src/pipeline/heatmap.js';
+
+/** Anchors: matplotlib's published viridis / inferno hex values at 0, 0.5 and 1 (independent of the fit). */
+const ANCHORS = {
+  viridis: [[0, '440154'], [0.5, '21918c'], [1, 'fde725']],
+  inferno: [[0, '000004'], [0.5, 'bc3754'], [1, 'fcffa4']],
+} as const;
+
+async function pixels(png: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  expect(info.channels).toBe(3);
+  return { data, width: info.width, height: info.height };
+}
+
+describe('colormaps', () => {
+  it('match matplotlib within 4/255 at the anchors; jet and gray by formula', () => {
+    for (const [name, anchors] of Object.entries(ANCHORS))
+      for (const [t, hex] of anchors) {
+        const want = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        const got = colormapRgb(name as 'viridis', t);
+        got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(4));
+      }
+    expect(colormapRgb('jet', 0)).toEqual([0, 0, 128]);
+    expect(colormapRgb('jet', 1)).toEqual([128, 0, 0]);
+    expect(colormapRgb('gray', 0.5)).toEqual([128, 128, 128]);
+    expect(() => colormapRgb('rainbow' as 'jet', 0)).toThrow(/unknown colormap/);
+  });
+});
+
+describe('renderHeatmap', () => {
+  const map = Float32Array.from([0, 1, 2, 3]);
+
+  it('global uses the run range, image its own min-max, fixed the given range', async () => {
+    const g = await renderHeatmap(map, 2, 2, { colormap: 'gray', normalisation: 'global', runRange: [0, 6] });
+    expect(g.range).toEqual([0, 6]);
+    expect([...(await pixels(g.png)).data.filter((_, i) => i % 3 === 0)]).toEqual([0, 43, 85, 128]);
+    const im = await renderHeatmap(map, 2, 2, { colormap: 'gray', normalisation: 'image' });
+    expect(im.range).toEqual([0, 3]);
+    expect([...(await pixels(im.png)).data.filter((_, i) => i % 3 === 0)]).toEqual([0, 85, 170, 255]);
+    const f = await renderHeatmap(map, 2, 2, { colormap: 'gray', normalisation: 'fixed', range: [1, 2] });
+    expect([...(await pixels(f.png)).data.filter((_, i) => i % 3 === 0)]).toEqual([0, 0, 255, 255]);
+    await expect(renderHeatmap(map, 2, 2, { normalisation: 'fixed' })).rejects.toThrow(/needs range/);
+  });
+
+  it('resamples to the requested size, keeping the hot corner hot', async () => {
+    const r = await renderHeatmap(map, 2, 2, { colormap: 'gray', normalisation: 'image', size: { width: 8, height: 8 } });
+    const p = await pixels(r.png);
+    expect([p.width, p.height, r.width]).toEqual([8, 8, 8]);
+    expect(p.data[3 * 63]).toBeGreaterThan(p.data[0]);
+    expect(p.data[3 * 63]).toBeGreaterThan(200);
+  });
+});
