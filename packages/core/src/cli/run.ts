@@ -24,6 +24,7 @@ export const COMMANDS: Record<string, Command> = {
   train: { flags: specs.trainFlags, help: specs.trainHelp, load: async () => (await import('./commands/train.js')).train },
   eval: { flags: specs.evalFlags, help: specs.evalHelp, load: async () => (await import('./commands/train.js')).evalCommand },
   score: { flags: specs.scoreFlags, help: specs.scoreHelp, load: async () => (await import('./commands/score.js')).score },
+  synth: { flags: specs.synthFlags, help: specs.synthHelp, load: async () => (await import('./commands/synth.js')).synth },
   demo: { flags: specs.demoFlags, help: specs.demoHelp, load: async () => (await import('./commands/demo.js')).demo },
 };
 

@@ -26,7 +26,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 describe('medad CLI', () => {
   it('prints help for every command and exits 0', async () => {
-    for (const c of ['doctor', 'dataset', 'train', 'eval', 'score', 'demo']) {
+    for (const c of ['doctor', 'dataset', 'train', 'eval', 'score', 'synth', 'demo']) {
       const r = await cli(c, '--help');
       expect(r.code, c).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: medad ${c}`));

@@ -9,7 +9,7 @@ import { UsageError, type ParsedArgs } from '../args.js';
 import type { CommandContext } from '../io.js';
 
 
-async function resolveFor(file: string): Promise<{ resolved: ResolvedDataset; baseDir: string }> {
+export async function resolveFor(file: string): Promise<{ resolved: ResolvedDataset; baseDir: string }> {
   const text = await fs.readFile(file, 'utf8').catch((e: Error) => {
     throw new Error(`${file}: cannot read: ${e.message}`);
   });

@@ -55,3 +55,16 @@ export const demoHelp = [
   'medad demo [--out DIR] [--epochs N] [--json]',
   'Generates a small SYNTHETIC dataset of brain-like phantoms (normals, and lesions with exact masks) if missing,\ntrains a convolutional autoencoder on the normals, evaluates it and prints where the HTML report is.',
 ] as const;
+
+export const synthFlags: FlagSpecs = {
+  method: { type: 'string', value: 'NAME', description: 'fpi, pii, cutpaste, scar, cutpaste3way or nsa (default fpi).' },
+  count: { type: 'string', value: 'N', description: 'How many examples to write (default 16).' },
+  size: { type: 'string', value: 'PX', description: 'Square size the training images are resized to first (default 128).' },
+  seed: { type: 'string', value: 'N', description: 'Random seed (default 0); the same seed writes the same files.' },
+  out: { type: 'string', value: 'DIR', description: 'Output folder (default .medad/synth/<method>).' },
+};
+
+export const synthHelp = [
+  'medad synth <config.medad.yaml> [--method NAME] [--count N] [--size PX] [--seed N] [--out DIR] [--json]',
+  'Writes synthetic anomalies made from the dataset\'s training normals, each with its pixel label mask, plus an\nindex.csv: what the self-supervised detectors (FPI, PII, CutPaste, NSA) train on, to look at before training.',
+] as const;
