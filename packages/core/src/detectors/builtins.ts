@@ -29,3 +29,7 @@ registerDetector('ctx-ae', (p, size) => new CtxAeDetector(p, size), {
 });
 import './fanogan/register.js';
 import './student-teacher/register.js';
+import './synthetic/register.js';
+import './cutpaste/register.js';
+import './deep-svdd/register.js';
+import './ddad/register.js';

@@ -9,6 +9,8 @@ export interface DetectorMeta<S extends z.ZodType = z.ZodType> {
   paramsSchema: S;
   /** Backend capabilities the method needs (e.g. WGAN-GP's gradient penalty needs second-order gradients). */
   requires?: { secondOrderGradients?: boolean };
+  /** Extra data the pipeline must hand to fit(): the unlabelled pool and/or the validation normals. */
+  uses?: { unlabelled?: boolean; validation?: boolean };
 }
 
 export type DetectorFactory<S extends z.ZodType> = (params: z.output<S>, inputSize: InputSize) => Detector;

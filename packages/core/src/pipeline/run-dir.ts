@@ -30,7 +30,7 @@ export interface RunMeta {
   finishedAt?: string;
   error?: string;
   backend?: string;
-  counts: { train: number; validation: number; test: number };
+  counts: { train: number; validation: number; test: number; unlabelled?: number };
   training?: { steps: number; epochs: number; finalLoss: number; durationMs: number; resumedFromStep: number; losses: { step: number; loss: number }[] };
   evaluation?: { durationMs: number; finishedAt: string; metrics: Record<string, number>; mapRange?: [number, number] };
 }

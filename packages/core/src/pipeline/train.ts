@@ -3,8 +3,10 @@
 // leaves its checkpoint and state 'cancelled'; `resume` continues the latest unfinished run of the experiment.
 import * as path from 'node:path';
 import { describeBackend, initBackend, type BackendName } from '../compute/index.js';
-import { AbortError, type FitResult, type TrainProgress } from '../detectors/api.js';
-import { createDetector } from '../detectors/registry.js';
+import type { ResolvedDataset } from '../dataset/index.js';
+import { AbortError, type FitResult, type TrainData, type TrainProgress } from '../detectors/api.js';
+import { createDetector, detectorMeta } from '../detectors/registry.js';
+import type { ExperimentConfig } from '../experiment/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../model/atomic.js';
 import { experimentSnapshot, openExperiment, type ExperimentContext, type ExperimentRef } from './context.js';
 import { trainDataFor } from './images.js';
@@ -68,7 +70,7 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
   const backend = await initBackend({ prefer: opts.backend });
   const { dir: runDir, resumed } = await runFolderFor(ctx, opts.resume, opts.outputRoot ? path.resolve(opts.outputRoot) : ctx.outputRoot);
   opts.onRunDir?.(runDir);
-  const counts = { train: ctx.resolved.train.length, validation: ctx.resolved.validation.length, test: ctx.resolved.test.length };
+  const counts = { train: ctx.resolved.train.length, validation: ctx.resolved.validation.length, test: ctx.resolved.test.length, unlabelled: ctx.resolved.unlabelled.length };
   const startedAt = new Date().toISOString();
   if (!resumed) {
     const record: ExperimentRecord = { config, dir: ctx.dir, file: ctx.file, dataset: ctx.dataset, datasetDir: ctx.datasetDir, datasetFile: ctx.datasetFile };
@@ -88,8 +90,10 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
       onProgress: (done, total) => opts.onProgress?.({ stage: 'loading', fraction: done / total, done, total }),
     });
     for (const f of failures) await logLine(runDir, `unreadable: ${f.path}: ${f.reason}`);
+    const extra = await extraFitData(config, ctx.resolved, opts.signal);
     let lastLogged = 0;
     const fit = await detector.fit(data, {
+      ...extra,
       epochs: config.training.epochs,
       batchSize: config.training.batchSize,
       lr: config.training.lr,
@@ -122,4 +126,24 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
   } finally {
     detector.dispose();
   }
+}
+
+/**
+ * Methods that learn from more than the training normals (DDAD's unlabelled pool, its validation-chosen refinement
+ * epoch) declare it in their registry meta; only they pay for loading those splits. Never the test split.
+ */
+async function extraFitData(
+  config: ExperimentConfig,
+  resolved: ResolvedDataset,
+  signal: AbortSignal | undefined,
+): Promise<{ unlabelled?: TrainData; validation?: TrainData }> {
+  const uses = detectorMeta(config.detector.name)?.uses ?? {};
+  const extra: { unlabelled?: TrainData; validation?: TrainData } = {};
+  if (uses.unlabelled) {
+    if (!resolved.unlabelled.length) throw new Error(`detector '${config.detector.name}' needs an unlabelled pool: add 'unlabelled:' to the dataset config`);
+    extra.unlabelled = (await trainDataFor(resolved.unlabelled, config.input, { signal })).data;
+  }
+  const normals = resolved.validation.filter((it) => it.label === 0);
+  if (uses.validation && normals.length >= 2) extra.validation = (await trainDataFor(normals, config.input, { signal })).data;
+  return extra;
 }
