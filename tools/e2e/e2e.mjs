@@ -1,16 +1,27 @@
 // Playwright e2e of the medad extension in code-server. Usage: node e2e.mjs <baseUrl> <workspaceDir> <artifactsDir>
-// Steps (E2E_STEPS, default all): activate, diagnostic, train, heatmap, gallery. Each saves a screenshot.
+/* global window */
+// Steps, in order (E2E_STEPS, a comma list, default all): activate, diagnostic, train, heatmap, restart, gallery.
+// heatmap and gallery need a trained run (the train step, or one already in the workspace). Each step saves a
+// screenshot; a failure saves failure.png and names the step.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
+import { activeWebview, daemonPids, openFile, pickInQuickInput, recorded, retry, runCommand, startRecorder, until } from './ui.mjs';
 
 const [base, ws, art] = process.argv.slice(2);
-const steps = new Set((process.env.E2E_STEPS ?? 'activate,diagnostic,train,heatmap,gallery').split(','));
-const TRAIN_TIMEOUT = Number(process.env.E2E_TRAIN_TIMEOUT_MS ?? 300_000);
+const ALL = ['activate', 'diagnostic', 'train', 'heatmap', 'restart', 'gallery'];
+const steps = (process.env.E2E_STEPS || ALL.join(',')).split(',').filter(Boolean);
+const unknown = steps.filter((s) => !ALL.includes(s));
+if (unknown.length) throw new Error(`unknown E2E_STEPS: ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
+const TRAIN_TIMEOUT = Number(process.env.E2E_TRAIN_TIMEOUT_MS ?? 120_000);
 const t0 = Date.now();
 const lap = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-const fail = (m) => { throw new Error(m); };
+const fail = (m) => {
+  throw new Error(m);
+};
+const oneLine = (s, n = 200) => s.replace(/\s+/g, ' ').trim().slice(0, n);
 
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'medad-e2e-chrome-'));
 const ctx = await chromium.launchPersistentContext(profile, {
@@ -19,97 +30,86 @@ const ctx = await chromium.launchPersistentContext(profile, {
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   viewport: { width: 1400, height: 900 },
 });
+// Webview resources have https://*.vscode-resource.vscode-cdn.net URLs that the webview's service worker answers
+// from code-server itself; anything else off the server would be a real remote request (the CSP forbids them).
+const local = (u) => u.startsWith(base) || /^(data|blob|about|chrome|vscode-\w+):/.test(u) || /^https:\/\/[^/]*\.vscode-resource\.vscode-cdn\.net\//.test(u);
 const external = new Set();
-ctx.on('request', (r) => {
-  const u = r.url();
-  if (!u.startsWith(base) && !/^(data|blob|about|chrome|vscode-\w+):/.test(u)) external.add(u.slice(0, 120));
-});
+const failed = new Set();
+ctx.on('request', (r) => !local(r.url()) && external.add(r.url().slice(0, 120)));
+ctx.on('requestfailed', (r) => r.url().includes('vscode-resource') && failed.add(`${r.url().slice(-80)}: ${r.failure()?.errorText}`));
 const page = ctx.pages()[0] ?? (await ctx.newPage());
-page.setDefaultTimeout(60_000);
+page.setDefaultTimeout(30_000);
 page.on('pageerror', (e) => console.log('pageerror:', e.message));
 const shot = async (name) => {
   await page.screenshot({ path: path.join(art, name) });
   lap(`screenshot ${name}`);
 };
-
-/** Quick input (Ctrl+P files, or '>' commands); retried because the first keypress can be lost at startup. */
-async function quickOpen(text, rowText) {
-  const qi = page.locator('.quick-input-widget .quick-input-box input.input');
-  for (let i = 0; ; i++) {
-    await page.keyboard.press('Control+P');
-    try { await qi.waitFor({ state: 'visible', timeout: 3000 }); break; } catch (e) { if (i >= 4) throw e; }
-  }
-  await qi.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText ?? text }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-const openFile = async (name) => {
-  await quickOpen(name);
-  await page.locator('.tab.active', { hasText: name }).waitFor();
+const closeToasts = async () => {
+  for (const x of await page.locator('.notifications-toasts .notification-toast .codicon-notifications-clear').all()) await x.click().catch(() => undefined);
 };
-const runCommand = (title) => quickOpen('>' + title, title);
-/** The webview of the active editor or panel (code-server nests the content in #active-frame). */
-const activeWebview = () => page.frameLocator('iframe.webview.ready:visible').last().frameLocator('#active-frame');
 
-let ok = false;
-try {
-  lap('browser up');
-  await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`);
-  await page.locator('.monaco-workbench').waitFor();
-  lap('workbench visible');
-
-  if (steps.has('activate')) {
+const run = {
+  async activate() {
     const item = page.locator('.statusbar-item', { hasText: 'medad:' }).first();
-    await item.waitFor();
-    lap(`status item: "${(await item.innerText()).trim()}"`);
-    await page.locator('.statusbar-item', { hasText: /medad: (?!starting|stopped)/ }).first().waitFor({ timeout: 120_000 });
-    lap(`daemon ready: "${(await item.innerText()).trim()}"`);
+    await item.waitFor({ timeout: 90_000 });
+    lap(`status item: "${oneLine(await item.innerText())}"`);
+    await daemonUp();
+    const text = oneLine(await item.innerText());
+    lap(`daemon ready: "${text}"`);
+    if (!/medad: (wasm|cpu|webgpu|tensorflow)/.test(text)) fail(`status bar does not name a backend: "${text}"`);
+    await startRecorder(page);
     await shot('01-activated.png');
-  }
+  },
 
-  if (steps.has('diagnostic')) {
-    await openFile('broken.medad.yaml');
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
-    const line = await page.locator('.monaco-editor .view-line', { hasText: 'layout: foldr' }).count();
-    if (!line) fail('planted error line not visible');
+  async diagnostic() {
+    await openFile(page, 'broken.medad.yaml');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+Shift+M'); // Problems panel
-    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /layout|foldr|unique|duplicate/i }).first();
-    await problem.waitFor({ timeout: 20_000 });
-    lap(`diagnostic: "${(await problem.innerText()).replace(/\s+/g, ' ').slice(0, 140)}"`);
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const layout = rows.filter({ hasText: /layout: must be one of/ }).first();
+    const key = rows.filter({ hasText: /Unknown key 'sede'/ }).first();
+    await layout.waitFor({ timeout: 20_000 });
+    await key.waitFor({ timeout: 10_000 });
+    lap(`diagnostics: "${oneLine(await layout.innerText(), 140)}" | "${oneLine(await key.innerText(), 140)}"`);
     await shot('02-diagnostic.png');
     await page.keyboard.press('Control+Shift+M');
-  }
+  },
 
-  if (steps.has('train')) {
-    await openFile('experiment.medad.yaml');
+  async train() {
+    await openFile(page, 'experiment.medad.yaml');
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' }).first();
-    await lens.waitFor();
+    await lens.waitFor({ timeout: 30_000 });
     lap('Train lens visible');
-    await lens.click();
-    const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /training/i }).first();
-    await progress.waitFor({ timeout: 30_000 });
-    lap(`progress: "${(await progress.innerText()).replace(/\s+/g, ' ').slice(0, 120)}"`);
-    await page.waitForTimeout(1500);
-    await shot('03-training.png');
+    await retry('click Train', 2, () => lens.click());
+    const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /medad: training/i }).first();
     const done = page.locator('.notifications-toasts .notification-toast', { hasText: /Training finished|medad: train failed/i }).first();
+    await progress.or(done).first().waitFor({ timeout: 30_000 });
+    if (await progress.isVisible()) {
+      lap(`progress: "${oneLine(await progress.innerText(), 120)}"`);
+      await shot('03-training.png');
+    }
     await done.waitFor({ timeout: TRAIN_TIMEOUT });
-    const text = (await done.innerText()).replace(/\s+/g, ' ');
-    lap(`train result: "${text.slice(0, 160)}"`);
+    const text = oneLine(await done.innerText());
+    lap(`train result: "${text}"`);
     await shot('04-trained.png');
-    if (!/Training finished/.test(text)) fail('training failed: ' + text);
-    await page.keyboard.press('Escape');
-  }
+    if (!/Training finished/.test(text)) fail(`training failed: ${text}`);
+    const rec = await recorded(page);
+    lap(`status bar during training: ${rec.status.length} texts: ${JSON.stringify(rec.status.slice(0, 3))} ... ${JSON.stringify(rec.status.slice(-2))}`);
+    const toasts = rec.toasts.filter((t) => /training/.test(t)).map((t) => t.replace(/^.*medad: training/, 'medad: training'));
+    lap(`progress notification: ${toasts.length} updates, e.g. "${toasts[Math.floor(toasts.length / 2)]?.slice(0, 100)}"`);
+    if (!rec.status.some((t) => /train/.test(t))) fail(`the status bar never showed the training job: ${JSON.stringify(rec.status)}`);
+    if (!rec.toasts.some((t) => /training.*\d+%/.test(t))) fail('the progress notification never showed a percentage');
+    await closeToasts();
+  },
 
-  if (steps.has('heatmap')) {
-    await runCommand('medad: Open Anomaly Heatmap');
-    const qi = page.locator('.quick-input-widget .quick-input-box input.input');
-    await qi.waitFor({ state: 'visible' });
-    await qi.fill('lesion_0000.png');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'lesion_0000.png' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const wv = activeWebview();
+  async heatmap() {
+    await runCommand(page, 'medad: Open Anomaly Heatmap', false);
+    await pickInQuickInput(page, 'Open Anomaly Heatmap', 'lesion_0000.png');
+    const wv = activeWebview(page);
     const canvas = wv.locator('canvas#overlay[data-drawn]');
-    await canvas.waitFor({ timeout: 120_000 });
+    await canvas.or(wv.locator('#status.error')).first().waitFor({ timeout: 60_000 });
+    if (!(await canvas.count())) fail(`heatmap webview shows an error: ${await wv.locator('#status').innerText()}`);
+    await wv.locator('#score[data-rank]').waitFor({ timeout: 30_000 }).catch(async () => lap(`WARN no rank/percentile line; status bar ${JSON.stringify((await recorded(page)).status.slice(-3))}`));
     const stats = await canvas.evaluate((c) => {
       const o = c.ownerDocument.getElementById('original');
       const a = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -120,39 +120,154 @@ try {
         if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) changed++;
         if (Math.max(a[i], a[i + 1], a[i + 2]) - Math.min(a[i], a[i + 1], a[i + 2]) > 30) colourful++;
       }
-      return { w: c.width, h: c.height, changed, colourful, inside: Number(c.dataset.meanInside), outside: Number(c.dataset.meanOutside) };
+      return { w: c.width, h: c.height, changed, colourful, inside: Number(c.dataset.meanInside), outside: Number(c.dataset.meanOutside), drawn: c.dataset.drawn };
     });
-    const score = await wv.locator('#score').innerText();
-    lap(`heatmap: ${JSON.stringify(stats)} ${score}`);
-    if (!stats.changed || !stats.colourful) fail('overlay canvas is not drawn');
-    if (Number.isFinite(stats.inside) && !(stats.inside > stats.outside)) {
-      const m = `anomaly map is not higher inside the planted lesion (${stats.inside} <= ${stats.outside})`;
-      if (process.env.E2E_STRICT) fail(m); else console.log('WARN ' + m);
-    }
-    await page.waitForTimeout(500);
+    lap(`heatmap: ${JSON.stringify(stats)} "${oneLine(await wv.locator('#score').innerText())}"`);
+    if (!stats.changed || !stats.colourful) fail(`overlay canvas is not drawn: ${JSON.stringify(stats)}`);
+    if (!Number.isFinite(stats.inside)) fail('no ground-truth mask was loaded for lesion_0000.png');
+    if (!(stats.inside > stats.outside)) fail(`anomaly map is not higher inside the planted lesion (${stats.inside} <= ${stats.outside})`);
+    await checkCsp(wv);
+    const where = await thresholdedCoverage(wv, path.join(ws, 'test', 'masks', 'lesion_0000.png'), 0.2, stats.drawn);
+    lap(`threshold 0.2: coloured pixels inside the planted lesion ${(100 * where.inside).toFixed(0)}% (${where.nIn} px), outside ${(100 * where.outside).toFixed(1)}%`);
+    if (!(where.inside >= 0.5 && where.outside <= 0.2 && where.inside > 3 * where.outside)) fail(`the drawn overlay does not mark the planted lesion: ${JSON.stringify(where)}`);
+    await page.waitForTimeout(300);
     await shot('05-heatmap.png');
-  }
+    await hideAndShow(wv, await wv.locator('canvas#overlay').getAttribute('data-drawn'));
+  },
 
-  if (steps.has('gallery')) {
-    await runCommand('medad: Open Dataset Gallery');
-    const wv = activeWebview();
-    await wv.locator('#app[data-loaded]').waitFor({ timeout: 120_000 });
-    const first = wv.locator('.thumb').first();
-    await first.waitFor();
-    const top = await wv.locator('.thumb').evaluateAll((els) => els.slice(0, 6).map((e) => `${e.dataset.class}:${Number(e.dataset.score).toFixed(4)}`));
-    lap(`gallery top: ${top.join(' ')}`);
-    await page.waitForTimeout(500);
-    await shot('06-gallery.png');
+  async restart() {
+    const before = daemonPids(ws);
+    if (before.length !== 1) fail(`expected one daemon process with cwd ${ws}, found ${JSON.stringify(before)}`);
+    await page.evaluate(() => (window.__medad.status = []));
+    process.kill(before[0], 'SIGKILL');
+    lap(`killed daemon ${before[0]}`);
+    await page.locator('.notifications-toasts .notification-toast', { hasText: /daemon stopped and is being restarted/ }).first().waitFor({ timeout: 20_000 });
+    const after = await until('a new daemon process', 30_000, () => {
+      const p = daemonPids(ws).filter((x) => x !== before[0]);
+      return p.length ? p : undefined;
+    });
+    // the toast can show before the status item's update lands (the extension host batches those): wait for both
+    const down = (r) => r.status.findIndex((t) => /medad: (stopped|starting)/.test(t));
+    await until('the status bar to show the daemon down', 20_000, async () => down(await recorded(page)) >= 0);
+    await until('the status bar to show a backend again', 60_000, async () => {
+      const r = await recorded(page);
+      return r.status.slice(down(r)).some((t) => /medad: (?!starting|stopped)/.test(t));
+    });
+    const rec = await recorded(page);
+    lap(`daemon ${before[0]} -> ${after.join(',')}; status bar: ${JSON.stringify(rec.status)}`);
+    await shot('06-restarted.png');
+    await closeToasts();
+  },
+
+  async gallery() {
+    await runCommand(page, 'medad: Open Dataset Gallery');
+    const wv = activeWebview(page);
+    await wv.locator('#app[data-loaded]').or(wv.locator('#status.error')).first().waitFor({ timeout: 90_000 });
+    if (!(await wv.locator('#app[data-loaded]').count())) fail(`gallery shows an error: ${await wv.locator('#status').innerText()}`);
+    const n = Number(await wv.locator('#app').getAttribute('data-loaded'));
+    if (!n) fail(`gallery is empty: "${await wv.locator('#status').innerText()}"`);
+    await wv.locator('.thumb').first().waitFor();
+    const status = oneLine(await wv.locator('#status').innerText());
+    const top = await wv.locator('.thumb').evaluateAll((els) => els.slice(0, 8).map((e) => `${e.dataset.class}:${Number(e.dataset.score).toFixed(4)}`));
+    lap(`gallery: "${status}" top: ${top.join(' ')}`);
+    const imgs = await wv.locator('.thumb img').evaluateAll((els) => els.slice(0, 8).map((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForTimeout(300);
+    await shot('07-gallery.png');
+    if (!/scored by run/.test(status)) fail(`gallery is not scored: "${status}"`);
     if (!top[0]?.startsWith('lesion:')) fail(`most anomalous thumbnail is ${top[0]}, not a planted lesion`);
+    if (!imgs.length || imgs.some((x) => !x)) fail(`thumbnails did not load: ${JSON.stringify(imgs)}`);
+  },
+};
+
+/** Waits for the status bar to name a backend; fails at once when the extension gave up restarting a daemon that
+ * crashes on start (a broken build), instead of waiting out the timeout. */
+async function daemonUp() {
+  const up = page.locator('.statusbar-item', { hasText: /medad: (?!starting|stopped)/ }).first();
+  const gaveUp = page.locator('.notifications-toasts .notification-toast', { hasText: /daemon stopped \d+ times/ }).first();
+  await up.or(gaveUp).first().waitFor({ timeout: 90_000 });
+  if (!(await up.isVisible())) fail(`the daemon keeps crashing: "${oneLine(await gaveUp.innerText())}" (its stderr is in the medad log)`);
+}
+
+/** Sets the threshold slider, waits for the redraw, and measures on the *drawn* overlay which pixels got colour
+ * (below the threshold the plain gray image shows, r = g = b) inside and outside the ground-truth mask file. */
+async function thresholdedCoverage(wv, maskFile, t, drawn) {
+  const { data, info } = await sharp(maskFile).greyscale().raw().toBuffer({ resolveWithObject: true });
+  await wv.locator('#threshold').fill(String(t));
+  await until('a redraw after the threshold change', 5000, async () => (await wv.locator('canvas#overlay').getAttribute('data-drawn')) !== drawn);
+  return wv.locator('canvas#overlay').evaluate((c, m) => {
+    if (c.width !== m.w || c.height !== m.h) return { error: `mask ${m.w}x${m.h} vs canvas ${c.width}x${c.height}` };
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const n = [0, 0];
+    const hit = [0, 0];
+    for (let i = 0; i < m.mask.length; i++) {
+      const k = m.mask[i] > 127 ? 1 : 0;
+      n[k]++;
+      if (Math.max(px[i * 4], px[i * 4 + 1], px[i * 4 + 2]) - Math.min(px[i * 4], px[i * 4 + 1], px[i * 4 + 2]) > 8) hit[k]++;
+    }
+    return { inside: hit[1] / Math.max(1, n[1]), outside: hit[0] / Math.max(1, n[0]), nIn: n[1] };
+  }, { mask: [...data], w: info.width, h: info.height });
+}
+
+/** The webview's CSP: nothing by default, scripts only with the page's nonce, no inline/eval, no remote hosts. */
+async function checkCsp(wv) {
+  const csp = await wv.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  // VS Code's webview host injects one inline script of its own (acquireVsCodeApi) into the page; ours are the rest
+  const scripts = await wv.locator('script').evaluateAll((els) => els.map((s) => ({ type: s.type, src: s.src.split('/').pop(), nonce: !!s.nonce, text: s.src ? '' : (s.textContent ?? '').trim().slice(0, 60) })));
+  lap(`CSP: ${csp}`);
+  if (!/default-src 'none'/.test(csp ?? '')) fail(`CSP lacks default-src 'none': ${csp}`);
+  const script = /script-src ([^;]*)/.exec(csp ?? '')?.[1].trim() ?? '';
+  if (!/^'nonce-[A-Za-z0-9+/=]+'$/.test(script)) fail(`script-src is not nonce-only: ${script}`);
+  if (/unsafe-(inline|eval)|https?:\/\/(?!\*?[^ ;]*vscode-cdn\.net)/.test(csp ?? '')) fail(`CSP allows inline/eval or a remote host: ${csp}`);
+  const ours = scripts.filter((s) => s.src || s.type === 'application/json');
+  if (!ours.some((s) => s.src === 'heatmap.js' && s.nonce)) fail(`heatmap.js is not loaded with the nonce: ${JSON.stringify(scripts)}`);
+  if (ours.some((s) => s.type !== 'application/json' && !s.nonce)) fail(`a script without the nonce: ${JSON.stringify(scripts)}`);
+  const foreign = scripts.filter((s) => !ours.includes(s));
+  if (foreign.length > 1) fail(`unexpected inline scripts: ${JSON.stringify(foreign)}`);
+  lap(`scripts: ${JSON.stringify(scripts.map((s) => s.src || s.type || s.text))}`);
+}
+
+/** Changes the colour map, hides the heatmap tab behind another editor, shows it again: the drawing and the control
+ * survive (retainContextWhenHidden + setState). */
+async function hideAndShow(wv, drawn) {
+  await wv.locator('#colormap').selectOption('viridis');
+  await until('a redraw after the colour map change', 5000, async () => (await wv.locator('canvas#overlay').getAttribute('data-drawn')) !== drawn);
+  const redrawn = await wv.locator('canvas#overlay').getAttribute('data-drawn');
+  await page.locator('.tab', { hasText: 'experiment.medad.yaml' }).first().click();
+  await page.locator('.tab.active', { hasText: 'experiment.medad.yaml' }).waitFor();
+  await page.waitForTimeout(500);
+  await page.locator('.tab', { hasText: 'lesion_0000.png' }).first().click();
+  const again = activeWebview(page);
+  await again.locator('canvas#overlay[data-drawn]').waitFor({ timeout: 15_000 });
+  const cm = await again.locator('#colormap').inputValue();
+  const d = await again.locator('canvas#overlay').getAttribute('data-drawn');
+  lap(`after hide/show: colormap ${cm}, drawn ${d === redrawn ? 'kept' : 'redrawn'}`);
+  if (cm !== 'viridis') fail(`colour map not kept across hide/show: ${cm}`);
+}
+
+let ok = false;
+let current = 'startup';
+try {
+  lap(`browser up; steps: ${steps.join(', ')}`);
+  await retry('load the workbench', 2, async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  });
+  lap('workbench visible');
+  for (const s of ALL.filter((x) => steps.includes(x))) {
+    current = s;
+    if (s !== 'activate' && !steps.includes('activate')) await daemonUp().then(() => startRecorder(page));
+    await run[s]();
+    lap(`step ${s}: ok`);
   }
+  if (failed.size) fail(`webview resources failed to load: ${[...failed].join('; ')}`);
+  if (external.size) fail(`external requests attempted: ${[...external].join(', ')}`);
   ok = true;
 } catch (e) {
-  console.log('ERROR', e.message.split('\n').slice(0, 6).join('\n'));
+  console.log(`ERROR in step ${current}: ${e.message.split('\n').slice(0, 8).join('\n')}`);
   await page.screenshot({ path: path.join(art, 'failure.png') }).catch(() => undefined);
 } finally {
-  await ctx.close();
+  await ctx.close().catch(() => undefined);
   fs.rmSync(profile, { recursive: true, force: true });
-  if (external.size) console.log('external requests attempted:', [...external]);
-  lap(ok ? 'PASS' : 'FAIL');
+  lap(ok ? 'PASS' : `FAIL (step ${current})`);
   process.exitCode = ok ? 0 : 1;
 }

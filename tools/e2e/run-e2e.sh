@@ -3,8 +3,10 @@
 #   bash tools/e2e/install-code-server.sh   # once (idempotent)
 #   bash tools/e2e/run-e2e.sh               # builds the extension, generates the workspace, runs tools/e2e/e2e.mjs
 # Env: E2E_DIR (default <repo>/.e2e), E2E_DAEMON=source|dist (default source: the daemon runs from TypeScript via
-# tsx, so no daemon build is needed), E2E_STEPS (comma list, default all: activate,diagnostic,train,heatmap,gallery).
-# Screenshots go to $E2E_DIR/artifacts/, the code-server and daemon logs to the run folder printed at the start.
+# tsx, so no daemon build is needed), E2E_STEPS (comma list, default all: activate,diagnostic,train,heatmap,restart,
+# gallery), E2E_TIMEOUT (seconds for the Playwright test, default 240), E2E_KEEP (keep the run folder on success).
+# Screenshots (and the extension's log) go to $E2E_DIR/artifacts/, emptied first; the code-server log and workspace
+# stay in the run folder printed at the start when the test fails.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 D=$(realpath -m "${E2E_DIR:-$ROOT/.e2e}")
@@ -12,11 +14,12 @@ CS_DIR=${CS_DIR:-$D/cs}
 T0=$(date +%s.%N)
 [ -x "$CS_DIR/node_modules/.bin/code-server" ] || { echo "code-server missing: run bash tools/e2e/install-code-server.sh"; exit 1; }
 mkdir -p "$D/artifacts"
+rm -f "$D/artifacts"/*.png "$D/artifacts"/*.log   # no stale screenshots from an earlier run
 RUN=$(mktemp -d "$D/run.XXXX")
 mkdir -p "$RUN/ext" "$RUN/ud/User" "$RUN/cfg"
 
 # 1. the extension, as VS Code would unpack a .vsix: package.json + dist/
-(cd "$ROOT/packages/vscode-ext" && node build.mjs >/dev/null 2>&1) || { echo "extension build failed"; exit 1; }
+BUILD_LOG=$(cd "$ROOT/packages/vscode-ext" && node build.mjs 2>&1) || { echo "$BUILD_LOG"; echo "extension build failed"; exit 1; }
 EXT="$RUN/ext/medad.medad-vscode-0.1.0"
 mkdir -p "$EXT" && cp "$ROOT/packages/vscode-ext/package.json" "$EXT/" && cp -r "$ROOT/packages/vscode-ext/dist" "$EXT/"
 # vscode-languageclient is bundled; nothing else to install
@@ -57,7 +60,9 @@ setsid "$CS_DIR/node_modules/.bin/code-server" --auth none --bind-addr 127.0.0.1
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --extensions-dir "$RUN/ext" --user-data-dir "$RUN/ud" "$WS" > "$RUN/cs.log" 2>&1 &
 CS=$!
-trap 'kill -- -$CS 2>/dev/null; wait $CS 2>/dev/null || true' EXIT
+TEST=
+trap '[ -n "$TEST" ] && kill "$TEST" 2>/dev/null; kill -- -$CS 2>/dev/null; wait $CS 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM HUP   # so that the EXIT trap also runs when this script is killed
 URL=
 for _ in $(seq 1 200); do
   URL=$(sed -n 's#.*HTTP server listening on \(http://[0-9.:]*\)/.*#\1#p' "$RUN/cs.log" | head -1)
@@ -66,11 +71,18 @@ done
 [ -n "$URL" ] || { cat "$RUN/cs.log"; exit 1; }
 echo "code-server at $URL (logs in $RUN)"
 set +e
-node "$ROOT/tools/e2e/e2e.mjs" "$URL" "$WS" "$D/artifacts"
-RC=$?
+# bounded: a hung browser or server must not eat the CI budget
+timeout -k 10 "${E2E_TIMEOUT:-240}" node "$ROOT/tools/e2e/e2e.mjs" "$URL" "$WS" "$D/artifacts" &
+TEST=$!; wait "$TEST"; RC=$?; TEST=
+[ "$RC" = 124 ] && echo "e2e timed out after ${E2E_TIMEOUT:-240} s"
+if [ "$RC" != 0 ]; then echo "---- code-server log (tail)"; tail -n 40 "$RUN/cs.log"; fi
 set -e
 # the extension's output channel (daemon stderr included) is written by VS Code under the user-data dir
 find "$RUN/ud/logs" -name '*medad*' -exec cp {} "$D/artifacts/" \; 2>/dev/null || true
+if [ "$RC" != 0 ]; then
+  echo "---- medad log (tail, Dawn's Vulkan warnings left out)"
+  cat "$D"/artifacts/*medad*.log 2>/dev/null | grep -v -e Vulkan -e BackendVk -e '^\s*$' | tail -n 25 || true
+fi
 # keep the run folder (logs, workspace) only when something failed or E2E_KEEP is set
 [ "$RC" != 0 ] || [ -n "${E2E_KEEP:-}" ] || { kill -- -$CS 2>/dev/null; wait $CS 2>/dev/null || true; rm -rf "$RUN"; }
 echo "TOTAL $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s (rc $RC)"

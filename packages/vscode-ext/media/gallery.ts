@@ -52,13 +52,13 @@ function drawHistograms(): void {
   if (!scored.length) return;
   const fg = themeColor('--vscode-charts-blue', '#3794ff');
   const alt = themeColor('--vscode-charts-red', '#f14c4c');
-  let k = 0;
   for (const [cls, h] of histogramsByClass(scored, 24)) {
     const c = el('canvas', { width: '240', height: '60', role: 'img', 'aria-label': `Score histogram of ${cls}` });
     const g = c.getContext('2d');
     const max = Math.max(...h.counts, 1);
     if (g) {
-      g.fillStyle = k++ % 2 ? alt : fg;
+      // the same colours as the run panel: the normal class blue, every abnormal class red
+      g.fillStyle = cls === 'normal' ? fg : alt;
       h.counts.forEach((n, i) => g.fillRect(i * 10, 60 - (n / max) * 56, 9, (n / max) * 56));
     }
     const fig = el('figure');
@@ -117,7 +117,11 @@ window.addEventListener('message', (ev: MessageEvent) => {
   all = m.items.map((i) => ({ ...i, score: i.score ?? Number.NaN }));
   options(clsSel, distinct(all, 'cls'), filter.cls);
   options(splitSel, distinct(all, 'split'), filter.split);
-  status.textContent = m.run ? `${all.length} images scored by run ${m.run}, most anomalous first.` : `${all.length} images (no finished run: not scored).`;
+  status.textContent = !all.length
+    ? `No images found under ${init.folder}.`
+    : m.run
+      ? `${all.length} images scored by run ${m.run}, most anomalous first.`
+      : `${all.length} images, not scored: no finished run yet (train an experiment with the Train lens on its config).`;
   refilter();
   if (state.scrollTop) viewport.scrollTop = state.scrollTop;
   app.dataset.loaded = String(all.length);

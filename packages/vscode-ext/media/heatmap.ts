@@ -48,7 +48,8 @@ const label = (text: string, input: HTMLElement) => {
 };
 header.append(label('Colour map', cmSelect), label('Opacity', opacity), label('Threshold', threshold), thresholdText, label('Side by side', side));
 if (init.maskSrc) header.append(label('Ground-truth outline', maskBox));
-const canvases = el('div', { class: 'canvases' });
+// hidden until the first draw, so a missing run or a daemon error is not shown above two empty frames
+const canvases = el('div', { class: 'canvases', hidden: '' });
 const original = el('canvas', { id: 'original', 'aria-label': 'Original image' });
 const overlay = el('canvas', { id: 'overlay', tabindex: '0', 'aria-label': 'Image with anomaly map overlay' });
 canvases.append(original, overlay);
@@ -61,10 +62,14 @@ function draw(): void {
     c.width = image.width;
     c.height = image.height;
   }
+  canvases.hidden = false;
   original.hidden = !view.sideBySide;
-  original.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+  const base = new Uint8ClampedArray(image.data);
   const px = compositeOverlay(image.data, map, view);
-  if (outline && view.showMask) paintOutline(px, outline, [255, 0, 255]);
+  // small lesions are only a few pixels wide: an outline on the overlay would hide the very map values it marks, so
+  // side by side it goes on the original; alone, the overlay carries it
+  if (outline && view.showMask) paintOutline(view.sideBySide ? base : px, outline, [255, 0, 255]);
+  original.getContext('2d')?.putImageData(new ImageData(base, image.width, image.height), 0, 0);
   overlay.getContext('2d')?.putImageData(new ImageData(px, image.width, image.height), 0, 0);
   const cov = coverage(map, view.threshold);
   overlay.dataset.drawn = String(Date.now());

@@ -26,11 +26,17 @@ export function maskCandidates(image: string): string[] {
   return ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].map((ext) => path.join(masks, stem + ext)).filter((m) => m !== image);
 }
 
+/** A run with a model to use: 'finished', or a state this client does not know (e.g. core's 'trained') that
+ * nevertheless records when it finished; never a running or failed one. */
+export function isUsableRun(r: RunSummary): boolean {
+  return r.state === 'finished' || (r.state === 'unknown' && !!r.finishedAt);
+}
+
 /** The most recently finished run, of one experiment when given. */
 export function latestRun(runs: readonly RunSummary[], experiment?: string): RunSummary | undefined {
   const norm = (p: string) => path.resolve(p.replace(/^file:\/\//, ''));
   return runs
-    .filter((r) => r.state === 'finished' && (!experiment || !r.experiment || norm(r.experiment) === norm(experiment)))
+    .filter((r) => isUsableRun(r) && (!experiment || !r.experiment || norm(r.experiment) === norm(experiment)))
     .sort((a, b) => (b.finishedAt ?? b.startedAt ?? '').localeCompare(a.finishedAt ?? a.startedAt ?? '') || b.runDir.localeCompare(a.runDir))[0];
 }
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { ScoreImagesRequest, type ImageScore } from '@medad/daemon/protocol';
 import type { DaemonClient } from './daemon-client.js';
 import { runJob } from './jobs.js';
-import { classify, isMaskFile } from './paths.js';
+import { ANY_IMAGE, classify, isMaskFile } from './paths.js';
 
 export interface ScoredImage extends ImageScore {
   split: string;
@@ -14,14 +14,26 @@ export interface ScoredImage extends ImageScore {
 }
 
 const cache = new Map<string, Promise<ScoredImage[] | undefined>>();
+const MAX_FILES = 50_000;
+
+/** The dataset's images under `folder`, recursively: no masks, no run outputs (their maps are PNGs too). */
+export async function listDatasetImages(folder: string): Promise<string[]> {
+  const files = await vscode.workspace.findFiles(
+    new vscode.RelativePattern(folder, '**/*.{png,jpg,jpeg,webp,tif,tiff,dcm,dicom,nii,nii.gz}'),
+    '**/{node_modules,runs,.medad}/**',
+    MAX_FILES,
+  );
+  return files.map((f) => f.fsPath).filter((f) => ANY_IMAGE.test(f) && !isMaskFile(folder, f)).sort();
+}
 
 export function datasetScores(daemon: DaemonClient, runDir: string, folder: string): Promise<ScoredImage[] | undefined> {
   const key = `${runDir}\n${folder}`;
   let hit = cache.get(key);
   if (!hit) {
-    hit = runJob(daemon, `medad: scoring ${path.basename(folder)}`, ScoreImagesRequest, { runDir, folder }).then((r) =>
-      r?.scores.filter((s) => !isMaskFile(folder, s.file)).map((s) => ({ ...s, ...classify(folder, s.file) })),
-    );
+    // explicit files, not `folder`: the daemon lists only the folder's top level, and it would include masks
+    hit = listDatasetImages(folder)
+      .then((files) => (files.length ? runJob(daemon, `medad: scoring ${path.basename(folder)}`, ScoreImagesRequest, { runDir, files }) : { jobId: '', scores: [], failures: [] }))
+      .then((r) => r?.scores.filter((s) => !isMaskFile(folder, s.file)).map((s) => ({ ...s, ...classify(folder, s.file) })));
     hit.catch(() => cache.delete(key));
     cache.set(key, hit);
   }

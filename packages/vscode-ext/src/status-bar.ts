@@ -1,6 +1,6 @@
 // The status bar item (backend, GPU adapter, running job with progress) and the job queue QuickPick with cancel.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import {
   CancelRequest,
   JobStateNotification,
@@ -38,9 +38,26 @@ export class StatusBar implements vscode.Disposable {
     });
     c.onNotification(JobStateNotification, (j) => this.update(j));
     c.onDidChangeState((e) => {
-      this.state = e.newState === 2 ? 'up' : e.newState === 1 ? 'down' : 'starting';
+      this.state = e.newState === State.Running ? 'up' : e.newState === State.Stopped ? 'down' : 'starting';
+      if (e.newState !== State.Running) this.lost();
+      else this.refresh(c);
       this.render();
     });
+    this.refresh(c);
+    this.render();
+  }
+
+  /** The daemon went away (it is restarted on its own): its backend is unknown until the new one reports ready,
+   * and its queued/running jobs died with it. */
+  private lost(): void {
+    this.ready = undefined;
+    const now = new Date().toISOString();
+    for (const j of [...this.jobs.values()]) {
+      if (ACTIVE.has(j.state)) this.update({ ...j, state: 'failed', finishedAt: now, error: 'the daemon stopped' });
+    }
+  }
+
+  private refresh(c: LanguageClient): void {
     void c.sendRequest(StatusRequest, undefined).then(
       (s) => {
         if (s.backend) this.ready = { backend: s.backend, adapter: s.adapter, capabilities: s.capabilities ?? {} };
@@ -49,7 +66,6 @@ export class StatusBar implements vscode.Disposable {
       },
       (e: unknown) => this.daemon.log.appendLine(`medad/status failed: ${String(e)}`),
     );
-    this.render();
   }
 
   markDown(): void {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '@medad/daemon/protocol';
-import { classify, isMaskFile, labelOf, latestRun, maskCandidates, toFsPath } from '../src/paths.js';
+import { classify, isMaskFile, isUsableRun, labelOf, latestRun, maskCandidates, toFsPath } from '../src/paths.js';
 
 describe('paths', () => {
   const root = path.join(path.sep, 'data', 'ds');
@@ -26,6 +26,17 @@ describe('paths', () => {
     expect(latestRun(runs, 'file:///w/a.medad.yaml')?.runDir).toBe('/r/1');
     expect(latestRun(runs)?.runDir).toBe('/r/3');
     expect(latestRun([])).toBeUndefined();
+  });
+  it('uses a finished run in a state it does not know, never a running, failed or unfinished one', () => {
+    const runs: RunSummary[] = [
+      { runDir: '/r/old', state: 'finished', finishedAt: '2024-01-01T00:00:00Z' },
+      { runDir: '/r/trained', state: 'unknown', finishedAt: '2024-01-02T00:00:00Z' },
+      { runDir: '/r/half', state: 'unknown', startedAt: '2024-01-05T00:00:00Z' },
+      { runDir: '/r/run', state: 'running', startedAt: '2024-01-06T00:00:00Z' },
+      { runDir: '/r/bad', state: 'failed', finishedAt: '2024-01-07T00:00:00Z' },
+    ];
+    expect(latestRun(runs)?.runDir).toBe('/r/trained');
+    expect(runs.filter(isUsableRun).map((r) => r.runDir)).toEqual(['/r/old', '/r/trained']);
   });
   it('converts URIs and labels', () => {
     expect(toFsPath('file:///w/a%20b.png')).toBe('/w/a b.png');

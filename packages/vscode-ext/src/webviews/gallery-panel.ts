@@ -6,14 +6,18 @@ import * as vscode from 'vscode';
 import { ListRunsRequest } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError } from '../jobs.js';
-import { ANY_IMAGE, BROWSER_IMAGE, classify, isMaskFile, latestRun } from '../paths.js';
-import { datasetRootOf, datasetScores } from '../scores.js';
+import { BROWSER_IMAGE, classify, latestRun } from '../paths.js';
+import { datasetRootOf, datasetScores, listDatasetImages } from '../scores.js';
 import type { GalleryItem } from '../webview-logic/gallery-model.js';
 import { openHeatmap, runForFile } from './heatmap-editor.js';
-import { pageHtml } from './html.js';
-import { webviewOptions } from './html.js';
+import { pageHtml, webviewOptions } from './html.js';
 
-const MAX_FILES = 50_000;
+
+/** The folder relative to its workspace folder; the workspace folder itself by its name (not an absolute path). */
+function folderLabel(folder: string): string {
+  const ws = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
+  return ws && path.resolve(ws.uri.fsPath) === path.resolve(folder) ? ws.name : vscode.workspace.asRelativePath(folder);
+}
 
 export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient, target: vscode.Uri | undefined): Promise<void> {
   const uri = target ?? vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -25,7 +29,7 @@ export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient
     retainContextWhenHidden: true,
   });
   const wv = panel.webview;
-  wv.html = pageHtml(wv, extensionUri, { title: 'Gallery', script: 'gallery', body: '<div id="app"></div>', init: { folder: vscode.workspace.asRelativePath(folder) } });
+  wv.html = pageHtml(wv, extensionUri, { title: 'Gallery', script: 'gallery', body: '<div id="app"></div>', init: { folder: folderLabel(folder) } });
   let runDir: string | undefined;
   wv.onDidReceiveMessage(async (m: { type: string; file?: string }) => {
     if (m.type === 'open' && m.file) await openHeatmap(vscode.Uri.file(m.file), runDir);
@@ -40,11 +44,7 @@ export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient
       if (scores) {
         items = scores.map((s) => ({ file: s.file, src: src(s.file), cls: s.cls, split: s.split, score: s.score }));
       } else {
-        const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '**/node_modules/**', MAX_FILES);
-        items = files
-          .map((f) => f.fsPath)
-          .filter((f) => ANY_IMAGE.test(f) && !isMaskFile(folder, f))
-          .map((f) => ({ file: f, src: src(f), ...classify(folder, f), score: Number.NaN }));
+        items = (await listDatasetImages(folder)).map((f) => ({ file: f, src: src(f), ...classify(folder, f), score: Number.NaN }));
       }
       void wv.postMessage({ type: 'items', items, run: runDir ? path.basename(runDir) : undefined });
     } catch (e) {

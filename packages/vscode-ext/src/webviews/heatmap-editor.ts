@@ -74,7 +74,11 @@ export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvide
       if (!png && r.mapPath) png = (await fs.promises.readFile(r.mapPath)).toString('base64');
       post({ type: 'heatmap', png, score: r.score, range: r.range, width: r.width, height: r.height, run: path.basename(run.runDir) });
       // rank/percentile within the dataset: scores of the whole dataset folder (cached per run)
-      const scores = await datasetScores(this.daemon, run.runDir, datasetRootOf(file)).catch(() => undefined);
+      // the map is already shown: a scoring failure only costs the rank line, so it is logged, not raised
+      const scores = await datasetScores(this.daemon, run.runDir, datasetRootOf(file)).catch((e: unknown) => {
+        this.daemon.log.appendLine(`heatmap: scoring the dataset for the rank failed: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
       if (scores?.length) post({ type: 'standing', ...standing(scores.map((s) => s.score), r.score) });
     } catch (e) {
       post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
