@@ -17,10 +17,14 @@ export class AeuDetector extends ReconstructionDetector {
     super(params, inputSize, new ConvAENet({ inputSize, channels: params.channels, latent: params.latent, zOut: params.latent, outChannels: 2 }));
   }
 
+  /** The decoder's predicted mean and (unclipped) log-variance, both [n, H, W, 1]. */
+  protected meanAndLogvar(x: tf.Tensor4D, training: boolean): [tf.Tensor4D, tf.Tensor4D] {
+    return tf.split(this.net.decode(this.net.encode(x, training), training), 2, 3) as [tf.Tensor4D, tf.Tensor4D];
+  }
+
   /** Per-pixel (x - mu)^2 * exp(-logvar) and logvar, both [n, H, W, 1]. */
   private terms(x: tf.Tensor4D, training: boolean): [tf.Tensor4D, tf.Tensor4D] {
-    const out = this.net.decode(this.net.encode(x, training), training);
-    const [mu, rawLogvar] = tf.split(out, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
+    const [mu, rawLogvar] = this.meanAndLogvar(x, training);
     const logvar = tf.clipByValue(rawLogvar, -LOGVAR_LIMIT, LOGVAR_LIMIT);
     return [tf.mul(tf.squaredDifference(x, mu), tf.exp(tf.neg(logvar))), logvar];
   }

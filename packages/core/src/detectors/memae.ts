@@ -36,7 +36,7 @@ export class MemaeDetector extends ReconstructionDetector {
   }
 
   /** Memory addressing: returns the read code and the (shrunk, renormalised) attention. */
-  private address(zc: tf.Tensor2D): { zhat: tf.Tensor2D; w: tf.Tensor2D } {
+  protected address(zc: tf.Tensor2D): { zhat: tf.Tensor2D; w: tf.Tensor2D } {
     const mem = this.params.get('memory') as tf.Tensor2D;
     let w: tf.Tensor = tf.softmax(tf.matMul(zc, mem, false, true));
     if (this.lambda > 0) {

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_JSON, WEIGHTS_BIN, fileIOHandler, resolveDir, writeDirAtomic } from '../model/index.js';
-import type { InputSize } from './api.js';
+import type { Detector, InputSize } from './api.js';
 import type { ParamStore } from './layers.js';
 
 export const DETECTOR_JSON = 'detector.json';
@@ -18,9 +18,15 @@ export interface DetectorJson {
   step: number;
 }
 
+/** detector.json's fields for `det` as it stands (method, a copy of its hyperparameters, input size, steps). */
+export function detectorJsonOf(det: Detector): Omit<DetectorJson, 'format'> {
+  return { detector: det.name, params: { ...det.config }, inputSize: { ...det.inputSize }, step: det.trainedSteps };
+}
+
 export async function saveDetectorDir(
   dir: string,
-  meta: Omit<DetectorJson, 'format'>,
+  /** detector.json's fields, and any a method adds of its own (notes, ...). */
+  meta: Omit<DetectorJson, 'format'> & Record<string, unknown>,
   weights: { name: string; tensor: tf.Tensor }[],
 ): Promise<void> {
   const { data, specs } = await tf.io.encodeWeights(weights);
@@ -59,14 +65,27 @@ export async function readDetectorJson(dir: string): Promise<DetectorJson> {
   return json;
 }
 
-/** Loads weights.bin (through fileIOHandler) into `params`; every parameter must be there with its shape. */
-export async function loadWeightsInto(dir: string, params: ParamStore): Promise<void> {
+/** Decodes the folder's weights.bin (through fileIOHandler), hands the tensors to `assign` with the file name for
+ * its errors, then frees them. */
+export async function loadSavedWeights(dir: string, assign: (tensors: tf.NamedTensorMap, source: string) => void): Promise<void> {
   const artifacts = await fileIOHandler(dir).load!();
   if (!artifacts.weightSpecs || !artifacts.weightData) throw new Error(`${path.join(dir, MODEL_JSON)}: no weights`);
   const tensors = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
   try {
-    params.assign(tensors, path.join(dir, WEIGHTS_BIN));
+    assign(tensors, path.join(dir, WEIGHTS_BIN));
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+/** Loads weights.bin into `params`; every parameter must be there with its shape. */
+export async function loadWeightsInto(dir: string, params: ParamStore): Promise<void> {
+  await loadSavedWeights(dir, (tensors, source) => params.assign(tensors, source));
+}
+
+/** readDetectorJson, refusing a folder that holds another method than `name`. */
+export async function readOwnDetectorJson(dir: string, name: string): Promise<DetectorJson> {
+  const json = await readDetectorJson(dir);
+  if (json.detector !== name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${name}'`);
+  return json;
 }

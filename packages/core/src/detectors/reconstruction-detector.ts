@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from './api.js';
 import type { ConvAENet } from './conv-ae-net.js';
 import type { ParamStore } from './layers.js';
-import { loadWeightsInto, readDetectorJson, saveDetectorDir } from './persist.js';
+import { detectorJsonOf, loadWeightsInto, readOwnDetectorJson, saveDetectorDir } from './persist.js';
+import { scoreInBatches } from './scoring.js';
 import { runTraining, type StepContext, type Trainable } from './train-loop.js';
 
 /** Images per scoring batch: bounds memory on large test sets. */
@@ -43,43 +44,19 @@ export abstract class ReconstructionDetector implements Detector, Trainable {
     return r;
   }
 
-  async score(images: Float32Array, n: number): Promise<ScoreResult> {
-    const { height, width } = this.inputSize;
-    const px = height * width;
-    if (!Number.isInteger(n) || n < 0 || images.length !== n * px) {
-      throw new Error(`score(${this.name}): expected ${n} images of ${width}x${height} (${n * px} values), got ${images.length}`);
-    }
-    const scores = new Float32Array(n);
-    const maps = new Float32Array(n * px);
-    for (let start = 0; start < n; start += SCORE_BATCH) {
-      const m = Math.min(SCORE_BATCH, n - start);
-      const [map, s] = tf.tidy(() => {
-        const x = tf.tensor4d(images.subarray(start * px, (start + m) * px), [m, height, width, 1]);
-        const mp = this.pixelMap(x);
-        return [mp, tf.mean(mp, [1, 2])];
-      });
-      try {
-        maps.set(await map.data(), start * px);
-        scores.set(await s.data(), start);
-      } finally {
-        map.dispose();
-        s.dispose();
-      }
-    }
-    return { scores, maps };
+  score(images: Float32Array, n: number): Promise<ScoreResult> {
+    return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
+      const maps = this.pixelMap(x);
+      return { maps, scores: tf.mean(maps, [1, 2]) as tf.Tensor1D };
+    });
   }
 
   async save(dir: string): Promise<void> {
-    await saveDetectorDir(
-      dir,
-      { detector: this.name, params: { ...this.config }, inputSize: { ...this.inputSize }, step: this.steps },
-      this.params.named(),
-    );
+    await saveDetectorDir(dir, detectorJsonOf(this), this.params.named());
   }
 
   async load(dir: string): Promise<void> {
-    const json = await readDetectorJson(dir);
-    if (json.detector !== this.name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${this.name}'`);
+    const json = await readOwnDetectorJson(dir, this.name);
     await loadWeightsInto(dir, this.params);
     this.steps = json.step;
   }

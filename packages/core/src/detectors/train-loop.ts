@@ -2,7 +2,7 @@
 // an ETA, cancellation between steps, atomic checkpoints and exact resume.
 import * as tf from '@tensorflow/tfjs';
 import { AbortError, stepsPerEpoch, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
-import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import { resumeRunCheckpoint, saveRunCheckpoint, type RunIdentity } from './checkpoint.js';
 import type { ParamStore } from './layers.js';
 import { mixSeed } from './rng.js';
 
@@ -27,6 +27,8 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-8;
 const ETA_SMOOTHING = 0.1;
+/** Checkpoint prefix of Adam's weights, saved as [iterations, m..., v...] in trainable-variable order. */
+const ADAM = 'adam';
 
 function validate(model: Trainable, data: TrainData, opts: FitOptions): void {
   const bad = (what: string) => {
@@ -46,17 +48,6 @@ function validate(model: Trainable, data: TrainData, opts: FitOptions): void {
   if (data.size < 2) bad(`needs at least 2 training images, got ${data.size}`);
 }
 
-function checkResumable(file: string, st: CheckpointState, model: Trainable, opts: FitOptions): void {
-  const mismatch = (what: string, saved: unknown, now: unknown) => {
-    throw new Error(`${file}: cannot resume: checkpoint has ${what} ${JSON.stringify(saved)}, this run ${JSON.stringify(now)}`);
-  };
-  if (st.detector !== model.name) mismatch('detector', st.detector, model.name);
-  if (JSON.stringify(st.config) !== JSON.stringify(model.config)) mismatch('config', st.config, model.config);
-  if (st.seed !== opts.seed) mismatch('seed', st.seed, opts.seed);
-  if (st.batchSize !== opts.batchSize) mismatch('batchSize', st.batchSize, opts.batchSize);
-  if (st.lr !== opts.lr) mismatch('lr', st.lr, opts.lr);
-}
-
 /**
  * Trains `model` (re-initialised from `opts.seed` unless resuming). Returns after `epochs` epochs, or throws an
  * AbortError at the first step boundary after `opts.signal` fires, having written a checkpoint if one is configured.
@@ -73,24 +64,12 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
   let step = 0;
   let losses: { step: number; loss: number }[] = [];
 
+  const id: RunIdentity = { detector: model.name, config: model.config, seed: opts.seed, batchSize: opts.batchSize, lr: opts.lr };
+
   try {
-    const ckpt = opts.resume && opts.checkpoint ? await loadCheckpoint(opts.checkpoint.dir) : null;
-    if (ckpt) {
-      const file = `${opts.checkpoint!.dir}/checkpoint/checkpoint.json`;
-      checkResumable(file, ckpt.state, model, opts);
-      try {
-        model.params.assign(ckpt.tensors, file);
-        // Adam's weights were saved as [iterations, m..., v...] in the trainable-variable order used here.
-        const optWeights = Object.keys(ckpt.tensors)
-          .filter((k) => k.startsWith('adam/'))
-          .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
-          .map((k) => ({ name: k, tensor: ckpt.tensors[k] }));
-        if (optWeights.length > 0) await optimizer.setWeights(optWeights);
-      } finally {
-        tf.dispose(Object.values(ckpt.tensors));
-      }
-      step = ckpt.state.step;
-      losses = [...ckpt.state.losses];
+    const resumed = opts.resume && opts.checkpoint ? await resumeRunCheckpoint(opts.checkpoint.dir, id, (t, file) => model.params.assign(t, file), { [ADAM]: optimizer }) : null;
+    if (resumed) {
+      ({ step, losses } = resumed);
     } else {
       model.params.reinitialise(opts.seed);
     }
@@ -98,30 +77,8 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
 
     const checkpoint = async () => {
       if (!opts.checkpoint) return;
-      const optWeights = step > 0 ? await optimizer.getWeights() : [];
-      try {
-        const tensors = [
-          ...model.params.named(),
-          ...optWeights.map((w, i) => ({ name: `adam/${i}`, tensor: w.tensor })),
-        ];
-        const epoch = Math.floor(step / spe);
-        const state: CheckpointState = {
-          detector: model.name,
-          config: model.config,
-          seed: opts.seed,
-          batchSize: opts.batchSize,
-          lr: opts.lr,
-          step,
-          epoch,
-          stepInEpoch: step - epoch * spe,
-          rng: { seed: opts.seed, step, epoch },
-          losses,
-        };
-        await saveCheckpoint(opts.checkpoint.dir, state, tensors);
-      } finally {
-        // Only the iteration counter is a fresh tensor; the moments are the optimiser's own variables.
-        if (optWeights.length > 0) optWeights[0].tensor.dispose();
-      }
+      // Before the first step Adam has no state worth saving.
+      await saveRunCheckpoint(opts.checkpoint.dir, id, { step, stepsPerEpoch: spe, losses }, model.params.named(), step > 0 ? { [ADAM]: optimizer } : {});
     };
 
     let lastLoss = losses.length > 0 ? losses[losses.length - 1].loss : NaN;

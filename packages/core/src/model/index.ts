@@ -1,4 +1,4 @@
-// Model persistence: atomic writes, tfjs IO handler, and checkpoints (run folders: pipeline/run-dir.ts).
+// Model persistence: atomic writes and the tfjs IO handler (training checkpoints: detectors/checkpoint.ts; run
+// folders: pipeline/run-dir.ts).
 export * from './atomic.js';
 export * from './io-handler.js';
-export * from './checkpoint.js';

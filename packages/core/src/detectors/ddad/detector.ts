@@ -7,11 +7,11 @@
 // five. Validation normals: FitOptions.validation, else a seeded validationFraction of D_n held out from every stage.
 import * as path from 'node:path';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
-import { loadStores, namedAll, type Stores } from '../fanogan/stores.js';
-import { readDetectorJson, saveDetectorDir, type DetectorJson } from '../persist.js';
+import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir, type DetectorJson } from '../persist.js';
 import { mixSeed } from '../rng.js';
 import { runTraining } from '../train-loop.js';
-import { checkImages, scoreInBatches } from '../synthetic/detector.js';
+import { scoreInBatches } from '../scoring.js';
+import { loadStores, namedAll, type Stores } from '../stores.js';
 import { imageScore } from '../synthetic/unet.js';
 import { checkSameSize, holdOut, unionData } from './data.js';
 import { rawMaps } from './discrepancy.js';
@@ -128,8 +128,7 @@ export class DdadDetector implements Detector {
 
   /** Scores with one map, whatever the configured one. */
   scoreWith(images: Float32Array, n: number, which: DdadScore): Promise<ScoreResult> {
-    checkImages(this.name, this.inputSize, images, n);
-    return scoreInBatches(this.inputSize, images, n, SCORE_BATCH, (x) => {
+    return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
       const maps = rawMaps(this.ndm, this.udm, x);
       const map = which === 'rec' ? maps.rec : which === 'intra' ? maps.intra : which === 'inter' ? maps.inter : this.refiners.refined(which === 'r-intra' ? 'intra' : 'dual', maps);
       return { maps: map, scores: imageScore(map, this.p.imageScore, this.p.topK) };
@@ -151,19 +150,11 @@ export class DdadDetector implements Detector {
   }
 
   async save(dir: string): Promise<void> {
-    const meta: Omit<DetectorJson, 'format'> & { refinement: DdadDetector['selection'] } = {
-      detector: this.name,
-      params: { ...this.p },
-      inputSize: { ...this.inputSize },
-      step: this.steps,
-      refinement: this.selection,
-    };
-    await saveDetectorDir(dir, meta, namedAll(this.stores()));
+    await saveDetectorDir(dir, { ...detectorJsonOf(this), refinement: this.selection }, namedAll(this.stores()));
   }
 
   async load(dir: string): Promise<void> {
-    const json = (await readDetectorJson(dir)) as DetectorJson & { refinement?: DdadDetector['selection'] };
-    if (json.detector !== this.name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${this.name}'`);
+    const json = (await readOwnDetectorJson(dir, this.name)) as DetectorJson & { refinement?: DdadDetector['selection'] };
     await loadStores(dir, this.stores());
     this.steps = json.step;
     this.selection = json.refinement ?? null;

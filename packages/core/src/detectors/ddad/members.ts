@@ -26,31 +26,14 @@ class AeMember extends AeDetector implements Member {
 
 class AeuMember extends AeuDetector implements Member {
   recon(x: tf.Tensor4D): tf.Tensor4D {
-    const out = this.net.decode(this.net.encode(x, false), false);
-    return tf.split(out, 2, 3)[0] as tf.Tensor4D;
+    return this.meanAndLogvar(x, false)[0];
   }
 }
 
-const EPS = 1e-12;
-
 class MemaeMember extends MemaeDetector implements Member {
-  constructor(
-    private readonly mp: MemaeParams,
-    inputSize: InputSize,
-  ) {
-    super(mp, inputSize);
-  }
-  /** The memory read of memae.ts (its addressing is private there), then the decoder. */
+  /** memae.ts's memory read, then the decoder. */
   recon(x: tf.Tensor4D): tf.Tensor4D {
-    const mem = this.params.get('memory') as tf.Tensor2D;
-    const lambda = this.mp.shrinkThreshold ?? 1 / this.mp.memorySize;
-    let w: tf.Tensor = tf.softmax(tf.matMul(this.net.encode(x, false), mem, false, true));
-    if (lambda > 0) {
-      const shifted = tf.sub(w, lambda);
-      w = tf.div(tf.mul(tf.relu(shifted), w), tf.add(tf.abs(shifted), EPS));
-      w = tf.div(w, tf.maximum(tf.sum(tf.abs(w), 1, true), EPS));
-    }
-    return this.net.decode(tf.matMul(w, mem) as tf.Tensor2D, false);
+    return this.net.decode(this.address(this.net.encode(x, false)).zhat, false);
   }
 }
 

@@ -5,11 +5,11 @@
 // the map is the image score at every pixel (constant map, documented fallback). Weight decay is not used.
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
-import { loadStores, namedAll } from '../fanogan/stores.js';
 import { ParamStore, addConv, constant, conv, torchUniform } from '../layers.js';
-import { readDetectorJson, saveDetectorDir } from '../persist.js';
+import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir } from '../persist.js';
 import { runTraining, type Trainable } from '../train-loop.js';
-import { checkImages, scoreInBatches } from '../synthetic/detector.js';
+import { constantMaps, scoreInBatches } from '../scoring.js';
+import { loadStores, namedAll } from '../stores.js';
 import type { DeepSvddParams } from './params.js';
 
 const BATCH = 32;
@@ -98,11 +98,9 @@ export class DeepSvddDetector implements Detector, Trainable {
   }
 
   score(images: Float32Array, n: number): Promise<ScoreResult> {
-    checkImages(this.name, this.inputSize, images, n);
-    const { height, width } = this.inputSize;
-    return scoreInBatches(this.inputSize, images, n, BATCH, (x) => {
+    return scoreInBatches(this.name, this.inputSize, images, n, BATCH, (x) => {
       const scores = tf.sqrt(this.sqDist(x));
-      return { scores, maps: tf.mul(tf.reshape(scores, [-1, 1, 1]), tf.ones([x.shape[0], height, width])) as tf.Tensor3D };
+      return { scores, maps: constantMaps(scores, this.inputSize) };
     });
   }
 
@@ -111,12 +109,11 @@ export class DeepSvddDetector implements Detector, Trainable {
   }
 
   async save(dir: string): Promise<void> {
-    await saveDetectorDir(dir, { detector: this.name, params: { ...this.p }, inputSize: { ...this.inputSize }, step: this.steps }, namedAll(this.stores()));
+    await saveDetectorDir(dir, detectorJsonOf(this), namedAll(this.stores()));
   }
 
   async load(dir: string): Promise<void> {
-    const json = await readDetectorJson(dir);
-    if (json.detector !== this.name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${this.name}'`);
+    const json = await readOwnDetectorJson(dir, this.name);
     await loadStores(dir, this.stores());
     this.steps = json.step;
   }

@@ -4,7 +4,9 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
-import { readDetectorJson, saveDetectorDir, type DetectorJson } from '../persist.js';
+import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir, type DetectorJson } from '../persist.js';
+import { scoreInBatches } from '../scoring.js';
+import { loadStores, namedAll } from '../stores.js';
 import { runTraining } from '../train-loop.js';
 import { checkSecondOrderGradients } from './capability.js';
 import { EncoderStage } from './encoder-stage.js';
@@ -12,7 +14,6 @@ import { runGanStage } from './gan-stage.js';
 import { Critic, Encoder, Generator } from './nets.js';
 import { encoderStageConfig, ganStageConfig, type FanoganParams, type FanoganScoreMode } from './params.js';
 import { criticScore, encoderScore, iterativeScore, type BatchScore } from './score.js';
-import { loadStores, namedAll } from './stores.js';
 
 const SCORE_BATCH = 32;
 
@@ -118,34 +119,12 @@ export class FanoganDetector implements Detector {
   }
 
   /** Scores with any mode, whatever the configured one (for comparing the baselines on one trained model). */
-  async scoreWith(images: Float32Array, n: number, mode: FanoganScoreMode): Promise<ScoreResult> {
-    const { height, width } = this.inputSize;
-    const px = height * width;
-    if (!Number.isInteger(n) || n < 0 || images.length !== n * px) {
-      throw new Error(`score(fanogan): expected ${n} images of ${width}x${height} (${n * px} values), got ${images.length}`);
-    }
-    const scores = new Float32Array(n);
-    const maps = new Float32Array(n * px);
-    for (let start = 0; start < n; start += SCORE_BATCH) {
-      const m = Math.min(SCORE_BATCH, n - start);
-      const [sc, mp] = tf.tidy((): [tf.Tensor1D, tf.Tensor3D] => {
-        const r = this.scoreBatch(images.subarray(start * px, (start + m) * px), m, mode, start);
-        return [r.scores, r.maps];
-      });
-      try {
-        scores.set(await sc.data(), start);
-        maps.set(await mp.data(), start * px);
-      } finally {
-        tf.dispose([sc, mp]);
-      }
-    }
-    return { scores, maps };
+  scoreWith(images: Float32Array, n: number, mode: FanoganScoreMode): Promise<ScoreResult> {
+    return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x, start) => this.scoreBatch(x, mode, start));
   }
 
-  private scoreBatch(batch: Float32Array, m: number, mode: FanoganScoreMode, start: number): BatchScore {
-    const { height, width } = this.inputSize;
+  private scoreBatch(x: tf.Tensor4D, mode: FanoganScoreMode, start: number): BatchScore {
     const kappa = this.p.strategy === 'izi_f' ? this.p.kappa : 0;
-    const x = tf.tensor4d(batch, [m, height, width, 1]);
     if (mode === 'critic') return criticScore(this.critic, x);
     if (mode === 'encoder') return encoderScore(this.gen, this.critic, this.enc, x, kappa);
     const { latent, iterativeSteps: steps, iterativeLr: lr } = this.p;
@@ -158,19 +137,11 @@ export class FanoganDetector implements Detector {
   }
 
   async save(dir: string): Promise<void> {
-    const meta: Omit<DetectorJson, 'format'> & { notes: string[] } = {
-      detector: this.name,
-      params: { ...this.p },
-      inputSize: { ...this.inputSize },
-      step: this.steps,
-      notes: [...this.notes],
-    };
-    await saveDetectorDir(dir, meta, namedAll(this.stores()));
+    await saveDetectorDir(dir, { ...detectorJsonOf(this), notes: [...this.notes] }, namedAll(this.stores()));
   }
 
   async load(dir: string): Promise<void> {
-    const json = (await readDetectorJson(dir)) as DetectorJson & { notes?: unknown };
-    if (json.detector !== this.name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${this.name}'`);
+    const json = (await readOwnDetectorJson(dir, this.name)) as DetectorJson & { notes?: unknown };
     await loadStores(dir, this.stores());
     this.steps = json.step;
     this.notes = Array.isArray(json.notes) ? json.notes.map(String) : [];

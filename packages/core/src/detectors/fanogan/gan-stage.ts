@@ -5,10 +5,10 @@
 // loop: seeded epochs, cancellation between steps, atomic checkpoints every N steps, resume equal to uninterrupted.
 import * as tf from '@tensorflow/tfjs';
 import { AbortError, stepsPerEpoch, type FitOptions, type FitResult, type InputSize, type TrainData } from '../api.js';
-import { loadCheckpoint, saveCheckpoint, type CheckpointState } from '../checkpoint.js';
+import { resumeRunCheckpoint, saveRunCheckpoint, type RunIdentity } from '../checkpoint.js';
 import { mixSeed, normalArray, uniformArray } from '../rng.js';
 import type { Critic, Generator } from './nets.js';
-import { assignAll, namedAll } from './stores.js';
+import { assignAll, namedAll } from '../stores.js';
 
 export interface GanStageSetup {
   gen: Generator;
@@ -26,17 +26,6 @@ const BETA1 = 0;
 const BETA2 = 0.9;
 const EPSILON = 1e-8;
 const STAGE = 'fanogan/gan';
-
-function adamState(prefix: string, ws: { name: string; tensor: tf.Tensor }[]): { name: string; tensor: tf.Tensor }[] {
-  return ws.map((w, i) => ({ name: `${prefix}/${i}`, tensor: w.tensor }));
-}
-async function restoreAdam(opt: tf.Optimizer, tensors: tf.NamedTensorMap, prefix: string): Promise<void> {
-  const ws = Object.keys(tensors)
-    .filter((k) => k.startsWith(`${prefix}/`))
-    .sort((a, b) => Number(a.slice(prefix.length + 1)) - Number(b.slice(prefix.length + 1)))
-    .map((k) => ({ name: k, tensor: tensors[k] }));
-  if (ws.length > 0) await opt.setWeights(ws);
-}
 
 /** The critic loss of one step: E[D(G(z))] - E[D(x)] (+ gradient penalty). */
 function criticLoss(s: GanStageSetup, x: tf.Tensor4D, fake: tf.Tensor4D, seed: number, step: number): tf.Scalar {
@@ -64,25 +53,12 @@ export async function runGanStage(s: GanStageSetup, data: TrainData, opts: FitOp
   let step = 0;
   let losses: { step: number; loss: number }[] = [];
   const ckDir = opts.checkpoint?.dir;
+  const id: RunIdentity = { detector: STAGE, config: s.config, seed: opts.seed, batchSize: opts.batchSize, lr: opts.lr };
   try {
-    const ckpt = opts.resume && ckDir ? await loadCheckpoint(ckDir) : null;
-    if (ckpt) {
-      const file = `${ckDir}/checkpoint/checkpoint.json`;
-      const st = ckpt.state;
-      const same = st.detector === STAGE && JSON.stringify(st.config) === JSON.stringify(s.config) && st.seed === opts.seed && st.batchSize === opts.batchSize && st.lr === opts.lr;
-      if (!same) {
-        tf.dispose(Object.values(ckpt.tensors));
-        throw new Error(`${file}: cannot resume: checkpoint has ${JSON.stringify({ stage: st.detector, config: st.config, seed: st.seed, batchSize: st.batchSize, lr: st.lr })}, this run ${JSON.stringify({ stage: STAGE, config: s.config, seed: opts.seed, batchSize: opts.batchSize, lr: opts.lr })}`);
-      }
-      try {
-        assignAll(stores, ckpt.tensors, file);
-        await restoreAdam(optD, ckpt.tensors, 'adamD');
-        await restoreAdam(optG, ckpt.tensors, 'adamG');
-      } finally {
-        tf.dispose(Object.values(ckpt.tensors));
-      }
-      step = st.step;
-      losses = [...st.losses];
+    const optimizers = { adamD: optD, adamG: optG };
+    const resumed = opts.resume && ckDir ? await resumeRunCheckpoint(ckDir, id, (t, file) => assignAll(stores, t, file), optimizers) : null;
+    if (resumed) {
+      ({ step, losses } = resumed);
     } else {
       s.gen.params.reinitialise(mixSeed(opts.seed, 1));
       s.critic.params.reinitialise(mixSeed(opts.seed, 2));
@@ -91,20 +67,7 @@ export async function runGanStage(s: GanStageSetup, data: TrainData, opts: FitOp
 
     const checkpoint = async () => {
       if (!ckDir) return;
-      const wd = await optD.getWeights();
-      const wg = await optG.getWeights();
-      try {
-        const epoch = Math.floor(step / spe);
-        const state: CheckpointState = {
-          detector: STAGE, config: s.config, seed: opts.seed, batchSize: opts.batchSize, lr: opts.lr,
-          step, epoch, stepInEpoch: step - epoch * spe, rng: { seed: opts.seed, step, epoch }, losses,
-        };
-        await saveCheckpoint(ckDir, state, [...namedAll(stores), ...adamState('adamD', wd), ...adamState('adamG', wg)]);
-      } finally {
-        // Only the iteration counters are fresh tensors; the moments are the optimisers' own variables.
-        wd[0]?.tensor.dispose();
-        wg[0]?.tensor.dispose();
-      }
+      await saveRunCheckpoint(ckDir, id, { step, stepsPerEpoch: spe, losses }, namedAll(stores), optimizers);
     };
 
     let lastLoss = losses.length > 0 ? losses[losses.length - 1].loss : NaN;

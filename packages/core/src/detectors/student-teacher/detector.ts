@@ -9,10 +9,11 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
 import { ParamStore, constant } from '../layers.js';
-import { readDetectorJson, saveDetectorDir } from '../persist.js';
+import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir } from '../persist.js';
 import { mixSeed } from '../rng.js';
 import { runTraining } from '../train-loop.js';
-import { loadStores, namedAll } from '../fanogan/stores.js';
+import { checkImages, scoreInBatches } from '../scoring.js';
+import { loadStores, namedAll } from '../stores.js';
 import { Moments, errorAndVariance, gaussianSmooth } from './maps.js';
 import { PatchNet } from './patch-net.js';
 import { teacherPathFor, type Scale, type StudentTeacherParams } from './params.js';
@@ -182,28 +183,12 @@ export class StudentTeacherDetector implements Detector {
   }
 
   async score(images: Float32Array, n: number): Promise<ScoreResult> {
-    const { height, width } = this.inputSize;
-    const px = height * width;
-    if (!Number.isInteger(n) || n < 0 || images.length !== n * px) {
-      throw new Error(`score(student-teacher): expected ${n} images of ${width}x${height} (${n * px} values), got ${images.length}`);
-    }
+    checkImages(this.name, this.inputSize, images, n); // before the (possibly slow) pretrained-teacher load
     await this.prepare();
-    const scores = new Float32Array(n);
-    const maps = new Float32Array(n * px);
-    for (let start = 0; start < n; start += SCORE_BATCH) {
-      const m = Math.min(SCORE_BATCH, n - start);
-      const [mp, sc] = tf.tidy(() => {
-        const map = this.mapsOf(tf.tensor4d(images.subarray(start * px, (start + m) * px), [m, height, width, 1]));
-        return [map, tf.max(gaussianSmooth(map, this.p.smoothSigma), [1, 2])];
-      });
-      try {
-        maps.set(await mp.data(), start * px);
-        scores.set(await sc.data(), start);
-      } finally {
-        tf.dispose([mp, sc]);
-      }
-    }
-    return { scores, maps };
+    return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
+      const maps = this.mapsOf(x);
+      return { maps, scores: tf.max(gaussianSmooth(maps, this.p.smoothSigma), [1, 2]) as tf.Tensor1D };
+    });
   }
 
   private stores() {
@@ -211,12 +196,11 @@ export class StudentTeacherDetector implements Detector {
   }
 
   async save(dir: string): Promise<void> {
-    await saveDetectorDir(dir, { detector: this.name, params: { ...this.p }, inputSize: { ...this.inputSize }, step: this.steps }, namedAll(this.stores()));
+    await saveDetectorDir(dir, detectorJsonOf(this), namedAll(this.stores()));
   }
 
   async load(dir: string): Promise<void> {
-    const json = await readDetectorJson(dir);
-    if (json.detector !== this.name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${this.name}'`);
+    const json = await readOwnDetectorJson(dir, this.name);
     await this.prepare();
     await loadStores(dir, this.stores());
     this.steps = json.step;

@@ -5,8 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
 import type { ParamStore } from '../layers.js';
-import { loadWeightsInto, readDetectorJson, saveDetectorDir } from '../persist.js';
+import { detectorJsonOf, loadWeightsInto, readOwnDetectorJson, saveDetectorDir } from '../persist.js';
 import { mixSeed } from '../rng.js';
+import { scoreInBatches } from '../scoring.js';
 import { runTraining, type StepContext, type Trainable } from '../train-loop.js';
 import { corruptBatch } from './corrupt.js';
 import type { SyntheticParams } from './params.js';
@@ -14,34 +15,6 @@ import { UNet, imageScore } from './unet.js';
 
 const SCORE_BATCH = 32;
 const CORRUPT_TAG = 0x5c;
-
-export function checkImages(name: string, size: InputSize, images: Float32Array, n: number): void {
-  const px = size.height * size.width;
-  if (!Number.isInteger(n) || n < 0 || images.length !== n * px) {
-    throw new Error(`score(${name}): expected ${n} images of ${size.width}x${size.height} (${n * px} values), got ${images.length}`);
-  }
-}
-
-/** Runs `fn` on batches of at most `batch` images and gathers its per-image scores and maps. */
-export async function scoreInBatches(size: InputSize, images: Float32Array, n: number, batch: number, fn: (x: tf.Tensor4D) => { scores: tf.Tensor1D; maps: tf.Tensor3D }): Promise<ScoreResult> {
-  const px = size.height * size.width;
-  const scores = new Float32Array(n);
-  const maps = new Float32Array(n * px);
-  for (let start = 0; start < n; start += batch) {
-    const m = Math.min(batch, n - start);
-    const [sc, mp] = tf.tidy(() => {
-      const r = fn(tf.tensor4d(images.subarray(start * px, (start + m) * px), [m, size.height, size.width, 1]));
-      return [r.scores, r.maps];
-    });
-    try {
-      scores.set(await sc.data(), start);
-      maps.set(await mp.data(), start * px);
-    } finally {
-      tf.dispose([sc, mp]);
-    }
-  }
-  return { scores, maps };
-}
 
 export class SyntheticDetector implements Detector, Trainable {
   readonly net: UNet;
@@ -86,20 +59,18 @@ export class SyntheticDetector implements Detector, Trainable {
   }
 
   score(images: Float32Array, n: number): Promise<ScoreResult> {
-    checkImages(this.name, this.inputSize, images, n);
-    return scoreInBatches(this.inputSize, images, n, SCORE_BATCH, (x) => {
+    return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
       const maps = this.probability(x);
       return { maps, scores: imageScore(maps, this.p.imageScore, this.p.topK) };
     });
   }
 
   async save(dir: string): Promise<void> {
-    await saveDetectorDir(dir, { detector: this.name, params: { ...this.p }, inputSize: { ...this.inputSize }, step: this.steps }, this.params.named());
+    await saveDetectorDir(dir, detectorJsonOf(this), this.params.named());
   }
 
   async load(dir: string): Promise<void> {
-    const json = await readDetectorJson(dir);
-    if (json.detector !== this.name) throw new Error(`${dir}: holds a '${json.detector}' detector, not '${this.name}'`);
+    const json = await readOwnDetectorJson(dir, this.name);
     await loadWeightsInto(dir, this.params);
     this.steps = json.step;
   }

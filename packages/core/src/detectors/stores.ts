@@ -1,9 +1,8 @@
 // Several ParamStores saved as one weight set: each store's names get a prefix ('gen/', 'critic/', ...), so one
 // detector folder or checkpoint holds every network and each is restored into its own store.
-import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { WEIGHTS_BIN, fileIOHandler } from '../../model/index.js';
-import type { ParamStore } from '../layers.js';
+import type * as tf from '@tensorflow/tfjs';
+import type { ParamStore } from './layers.js';
+import { loadSavedWeights } from './persist.js';
 
 export type Stores = Record<string, ParamStore>;
 
@@ -22,13 +21,5 @@ export function assignAll(stores: Stores, tensors: tf.NamedTensorMap, source: st
 
 /** Loads the weights a detector folder holds (model.json + weights.bin) into the stores. */
 export async function loadStores(dir: string, stores: Stores): Promise<void> {
-  const artifacts = await fileIOHandler(dir).load!();
-  if (!artifacts.weightSpecs || !artifacts.weightData) throw new Error(`${dir}: model.json lists no weights`);
-  const tensors = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
-  try {
-    assignAll(stores, tensors, path.join(dir, WEIGHTS_BIN));
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
+  await loadSavedWeights(dir, (tensors, source) => assignAll(stores, tensors, source));
 }
-

@@ -1,0 +1,45 @@
+// Batched scoring shared by the detectors: input checks, then per-image scores and pixel maps gathered batch by
+// batch so large test sets stay within memory.
+import * as tf from '@tensorflow/tfjs';
+import type { InputSize, ScoreResult } from './api.js';
+
+/** Throws unless `images` holds exactly `n` images of `size`; `name` is the detector, for the message. */
+export function checkImages(name: string, size: InputSize, images: Float32Array, n: number): void {
+  const px = size.height * size.width;
+  if (!Number.isInteger(n) || n < 0 || images.length !== n * px) {
+    throw new Error(`score(${name}): expected ${n} images of ${size.width}x${size.height} (${n * px} values), got ${images.length}`);
+  }
+}
+
+/** One batch's result; `start` is the index of its first image in the whole set. */
+export type BatchScorer = (x: tf.Tensor4D, start: number) => { scores: tf.Tensor1D; maps: tf.Tensor3D };
+
+/**
+ * Checks the input (rejecting, never throwing) and runs `fn` inside a tidy on batches of at most `batch` images,
+ * gathering its per-image scores and [H, W] maps.
+ */
+export async function scoreInBatches(name: string, size: InputSize, images: Float32Array, n: number, batch: number, fn: BatchScorer): Promise<ScoreResult> {
+  checkImages(name, size, images, n);
+  const px = size.height * size.width;
+  const scores = new Float32Array(n);
+  const maps = new Float32Array(n * px);
+  for (let start = 0; start < n; start += batch) {
+    const m = Math.min(batch, n - start);
+    const [sc, mp] = tf.tidy(() => {
+      const r = fn(tf.tensor4d(images.subarray(start * px, (start + m) * px), [m, size.height, size.width, 1]), start);
+      return [r.scores, r.maps];
+    });
+    try {
+      scores.set(await sc.data(), start);
+      maps.set(await mp.data(), start * px);
+    } finally {
+      tf.dispose([sc, mp]);
+    }
+  }
+  return { scores, maps };
+}
+
+/** For methods without native localisation: each image's map is its score at every pixel, [n, H, W]. */
+export function constantMaps(scores: tf.Tensor1D, size: InputSize): tf.Tensor3D {
+  return tf.mul(tf.reshape(scores, [-1, 1, 1]), tf.ones([scores.shape[0], size.height, size.width]));
+}
