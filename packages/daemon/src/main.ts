@@ -14,18 +14,14 @@ const { createEditorEngine } = await import('./engine/core-adapter.js');
 const connection = createConnection(ProposedFeatures.all);
 const server = startServer(connection, createEditorEngine());
 
-let stopping = false;
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    await server.stop().catch(() => undefined);
-  }
-  process.exit(code);
-}
+// Shutdown stops jobs (a running training gets a few seconds to checkpoint, see server.ts); bounded, so a worker
+// stuck in native code cannot keep the client waiting. process.exit then ends every thread.
+const STOP_LIMIT_MS = 8000;
+const stopped = () => Promise.race([server.stop().catch(() => undefined), new Promise((r) => setTimeout(r, STOP_LIMIT_MS).unref())]);
 connection.onShutdown(async () => {
-  await server.stop();
+  await stopped();
 });
-connection.onExit(() => void stop(0));
+connection.onExit(() => void stopped().then(() => process.exit(0)));
 process.on('uncaughtException', (err) => process.stderr.write(`medad-daemon: uncaught ${err.stack ?? String(err)}\n`));
 process.on('unhandledRejection', (err) => process.stderr.write(`medad-daemon: unhandled ${(err as Error)?.stack ?? String(err)}\n`));
 connection.listen();

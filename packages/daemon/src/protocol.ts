@@ -74,7 +74,7 @@ export interface EvaluateResult {
 export interface ScoreImagesParams extends JobParams {
   /** The run (model) to score with. */
   runDir: FileRef;
-  /** Either explicit files or one folder (all readable images under it). */
+  /** Either explicit files or one folder (the readable images directly in it; subfolders are not searched). */
   files?: FileRef[];
   folder?: FileRef;
   /** Also write an anomaly map PNG per image. */

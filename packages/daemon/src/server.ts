@@ -22,6 +22,9 @@ import { JobStateNotification, ReadyNotification } from './protocol.js';
 import type { MedadInitializationOptions, ReadyParams, StatusResult } from './protocol.js';
 import { Sandbox } from './safety/sandbox.js';
 
+/** How long shutdown waits for a running job to checkpoint and end before terminating its worker. */
+const STOP_GRACE_MS = 5000;
+
 export function isMedadDocument(doc: TextDocument): boolean {
   return /\.medad\.ya?ml$/i.test(doc.uri) || (/\.ya?ml$/i.test(doc.uri) && configKindOf(doc.getText()) !== undefined);
 }
@@ -107,7 +110,7 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
   connection.onCompletion((p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc || !isMedadDocument(doc)) return [];
-    return guard('completion', () => complete(engine, doc, p), []);
+    return guard('completion', () => complete(engine, doc, p, (abs) => sandbox.contains(abs)), []);
   });
   connection.onCodeLens((p) => {
     const doc = documents.get(p.textDocument.uri);
@@ -127,10 +130,13 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
   registerRequests({ connection, engine, queue, sandbox, serverProgress: () => serverProgress, runRoot: () => runRoot, status });
 
   documents.listen(connection);
+  let stopping: Promise<void> | undefined;
   return {
-    async stop() {
+    stop: () => (stopping ??= (async () => {
       diagnostics.dispose();
-      await queue.stop();
-    },
+      // Give a running training a few seconds to stop at a step boundary with a checkpoint and its run marked
+      // cancelled; then the workers are terminated, so no thread outlives the process's exit.
+      await Promise.all([queue.stop(STOP_GRACE_MS), engine.dispose()]);
+    })()),
   };
 }

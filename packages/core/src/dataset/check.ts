@@ -7,7 +7,7 @@ import type { ConfigIssue } from '../config/issues.js';
 import { TextLines, rangeOfPath, type KeyPath } from '../config/positions.js';
 import { ImageReadError, probeFile } from '../io/index.js';
 import { mapLimit } from './concurrency.js';
-import { checkLeakage, type LeakageGroup } from './leakage.js';
+import { checkLeakage, type LeakageGroup, type LeakageReport } from './leakage.js';
 import { parseDatasetConfig, problemsToIssues } from './load.js';
 import { resolveDataset } from './resolve.js';
 import type { DatasetConfig } from './schema.js';
@@ -128,14 +128,20 @@ function leakageIssue(text: string, config: DatasetConfig, resolved: ResolvedDat
   return issueAt(text, at, 'warning', 'leakage', message, related);
 }
 
+/**
+ * The leakage warnings of a config from a finished `checkLeakage` report, placed on the keys the test images came
+ * from. No I/O: a caller that caches reports (the daemon) re-places them after every edit of the text.
+ */
+export function leakageIssues(text: string, config: DatasetConfig, resolved: ResolvedDataset, report: LeakageReport, maxIssues = 20): ConfigIssue[] {
+  const issues = report.groups.slice(0, maxIssues).map((g) => leakageIssue(text, config, resolved, g));
+  if (report.groups.length > maxIssues)
+    issues.push(issueAt(text, ['sources'], 'warning', 'leakage', `${report.groups.length - maxIssues} more leakage group(s) (${report.leakedTestImages} test images in all); run \`medad dataset check\` for the full list`));
+  return issues;
+}
+
 async function leakage(text: string, config: DatasetConfig, resolved: ResolvedDataset, opts: DatasetCheckOptions): Promise<ConfigIssue[]> {
   if (resolved.test.length === 0) return [];
-  const report = await checkLeakage(resolved, { signal: opts.signal });
-  const max = opts.maxLeakageIssues ?? 20;
-  const issues = report.groups.slice(0, max).map((g) => leakageIssue(text, config, resolved, g));
-  if (report.groups.length > max)
-    issues.push(issueAt(text, ['sources'], 'warning', 'leakage', `${report.groups.length - max} more leakage group(s) (${report.leakedTestImages} test images in all); run \`medad dataset check\` for the full list`));
-  return issues;
+  return leakageIssues(text, config, resolved, await checkLeakage(resolved, { signal: opts.signal }), opts.maxLeakageIssues);
 }
 
 /**

@@ -2,7 +2,10 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkDatasetConfig } from '../../src/dataset/check.js';
+import { checkDatasetConfig, leakageIssues } from '../../src/dataset/check.js';
+import { checkLeakage } from '../../src/dataset/leakage.js';
+import { parseDatasetConfig } from '../../src/dataset/load.js';
+import { resolveDataset } from '../../src/dataset/resolve.js';
 import { names, tempDir, writeTree } from './fixtures.js';
 
 let dir: string;
@@ -73,6 +76,25 @@ describe('checkDatasetConfig', () => {
     expect(leak[0].message).toMatch(/identical file.*copy\.png.*train n2\.png/);
     expect(leak[0].related?.map((r) => r.file).sort()).toEqual([leaked, path.join(dir, 'data/train/normal/n2.png')].sort());
     expect(leak[0].path).toEqual(['sources', 0, 'root']);
+  });
+
+  it('leakageIssues re-places a cached report on edited text and caps the list with a summary', async () => {
+    await balanced();
+    await copyFile(path.join(dir, 'data/train/normal/n2.png'), path.join(dir, 'data/test/lesion/copy.png'));
+    await copyFile(path.join(dir, 'data/train/normal/n3.png'), path.join(dir, 'data/test/normal/copy3.png'));
+    const file = path.join(dir, 'ds.medad.yaml');
+    const text = config();
+    const parsed = parseDatasetConfig(text, file);
+    const resolved = await resolveDataset(parsed.value!, dir);
+    const report = await checkLeakage(resolved);
+    expect(report.groups).toHaveLength(2);
+    // The same report on a text with two lines inserted above the source: the warnings move with the key.
+    const edited = text.replace('sources:', 'name: moved\nseed: 3\nsources:');
+    const moved = leakageIssues(edited, parseDatasetConfig(edited, file).value!, resolved, report);
+    expect(moved.map((i) => i.start.line)).toEqual([lineOf(edited, 'root:'), lineOf(edited, 'root:')]);
+    const capped = leakageIssues(text, parsed.value!, resolved, report, 1);
+    expect(capped).toHaveLength(2);
+    expect(capped[1].message).toMatch(/^1 more leakage group\(s\) \(2 test images in all\)/);
   });
 
   it('gives [] for a config with schema errors and honours an aborted signal', async () => {

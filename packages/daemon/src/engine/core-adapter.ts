@@ -19,11 +19,13 @@ import {
   rangeOfPath,
   readRunMetrics,
   type BackendName,
+  type DatasetConfig,
   type ExperimentConfig,
   type RunListing,
 } from '@medad/core';
 import type { ReadyParams, RunMetricsResult, RunSummary } from '../protocol.js';
 import { summariseConfigFile, summarisePath } from './dataset-summary.js';
+import { LeakageChecker } from './leakage-checker.js';
 import { displayMetrics } from './metric-names.js';
 import type { AnalysedDocument, ConfigKind, EditorEngine } from './types.js';
 
@@ -71,6 +73,7 @@ function unmarked(text: string, file: string): AnalysedDocument {
 
 export function createEditorEngine(): EditorEngine {
   let backend: BackendName | undefined;
+  const leakage = new LeakageChecker();
   return {
     analyse(text: string, file: string): AnalysedDocument {
       const kind = configKindOf(text);
@@ -80,14 +83,19 @@ export function createEditorEngine(): EditorEngine {
     },
     pathAt: (text, pos) => pathAtPosition(text, pos),
     rangeOf: (text, p, part) => rangeOfPath(text, p, part),
+    detectors: () => listDetectors().map((d) => ({ name: d.name, description: d.description })),
     jsonSchema: (kind) => (kind === 'dataset' ? datasetJsonSchema() : experimentJsonSchema()),
     async semanticChecks(kind, value, file, text, signal) {
-      if (kind === 'dataset') return checkDatasetConfig(text, file, { signal });
+      if (kind === 'dataset') return checkDatasetConfig(text, file, { signal, leakage: false });
       const names = listDetectors().map((d) => d.name);
       const basic = await checkExperiment(text, value as ExperimentConfig, path.dirname(file), { detectorNames: names });
       if (basic.some((i) => i.severity === 'error')) return basic;
       return [...basic, ...(await checkExperimentConfig(text, file, { signal, backend }))];
     },
+    async leakageChecks(kind, value, file, text, signal) {
+      return kind === 'dataset' ? leakage.issues(text, file, value as DatasetConfig, signal) : [];
+    },
+    dispose: () => leakage.dispose(),
     datasetSummary: (file, signal) => summariseConfigFile(file, signal),
     summarisePath: (abs, signal) => summarisePath(abs, signal),
     listRuns: async (root) => (await listRuns(root)).map(toRunSummary),

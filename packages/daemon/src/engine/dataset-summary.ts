@@ -1,6 +1,7 @@
 // Dataset summaries for `medad/datasetSummary` and hovers, from core's resolveDataset + summariseDataset.
-// Hover summaries are cached per path and modification times (the folder and its class folders), so hovering
-// the same `root:` twice reads the headers once, and adding images invalidates the entry.
+// Hover summaries are cached per path and modification times (the folder and its class folders; for a config
+// file, the configs and the folders its images are in), so hovering the same `root:` twice reads the headers
+// once, and adding images invalidates the entry.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -14,24 +15,28 @@ import {
   type ResolvedDataset,
 } from '@medad/core';
 import type { DatasetSummary } from '../protocol.js';
+import { folderStamp } from './stamp.js';
 
 const SPLITS = ['train', 'validation', 'test', 'unlabelled'] as const;
 /** Above this many images a hover probes a strided sample for sizes (counts stay exact). */
 const HOVER_PROBE_LIMIT = 2000;
 
 /** The resolved dataset of a dataset config, or of the dataset an experiment config names (or inlines). */
-export async function resolveConfigFile(file: string): Promise<{ resolved: ResolvedDataset; dir: string }> {
+export async function resolveConfigFile(file: string): Promise<{ resolved: ResolvedDataset; dir: string; configs: string[] }> {
   const text = await fs.readFile(file, 'utf8');
   if (/^medad:\s*['"]?experiment/m.test(text)) {
     const parsed = parseYamlDocument(text, experimentConfigSchema, file);
     if (!parsed.value) throw new Error(`${file}: invalid experiment config: ${parsed.issues[0]?.message ?? 'unknown problem'}`);
     const ds = parsed.value.dataset;
-    if (typeof ds === 'string') return resolveConfigFile(path.resolve(path.dirname(file), ds));
-    return { resolved: await resolveDataset({ ...ds, medad: 'dataset' }, path.dirname(file)), dir: path.dirname(file) };
+    if (typeof ds === 'string') {
+      const inner = await resolveConfigFile(path.resolve(path.dirname(file), ds));
+      return { ...inner, configs: [file, ...inner.configs] };
+    }
+    return { resolved: await resolveDataset({ ...ds, medad: 'dataset' }, path.dirname(file)), dir: path.dirname(file), configs: [file] };
   }
   const loaded = await loadDataset(file);
   if (!loaded.resolved) throw new Error(`${file}: invalid dataset config: ${loaded.issues[0]?.message ?? 'unknown problem'}`);
-  return { resolved: loaded.resolved, dir: path.dirname(file) };
+  return { resolved: loaded.resolved, dir: path.dirname(file), configs: [file] };
 }
 
 /** core's summary in the protocol's shape. */
@@ -77,7 +82,7 @@ function hoverText(abs: string, resolved: ResolvedDataset, s: CoreSummary, sampl
   return lines.join('\n');
 }
 
-/** mtimes of a path and of its sub-folders two levels down (train/, train/normal/, ...). */
+/** mtimes of a folder and of its sub-folders two levels down (train/, train/normal/, ...). */
 async function stamp(abs: string): Promise<string> {
   const parts: string[] = [];
   const walk = async (p: string, depth: number): Promise<void> => {
@@ -90,27 +95,41 @@ async function stamp(abs: string): Promise<string> {
   return parts.join('|');
 }
 
+const EMPTY: ResolvedDataset = { train: [], validation: [], test: [], unlabelled: [], problems: [] };
 const hoverCache = new Map<string, { stamp: string; text: string }>();
+
+/**
+ * What a hover on `abs` summarises, and a stamp that changes when the summary may: for a folder its sub-folder
+ * mtimes; for a config file the mtimes of the configs read (an experiment and the dataset config it names) and
+ * of the folders holding the images they resolve to, so adding images under a named folder refreshes the hover.
+ */
+async function hoverTarget(abs: string): Promise<{ stamp: string; resolve: () => Promise<ResolvedDataset> } | undefined> {
+  const st = await fs.stat(abs).catch(() => undefined);
+  if (!st) return undefined;
+  if (st.isDirectory()) {
+    return { stamp: await stamp(abs), resolve: () => resolveDataset({ medad: 'dataset', version: 1, sources: [{ layout: 'folder', root: abs }] }, abs) };
+  }
+  if (!/\.ya?ml$/i.test(abs)) return undefined;
+  const r = await resolveConfigFile(abs).catch(() => undefined);
+  const resolved = r?.resolved ?? EMPTY;
+  const items = SPLITS.flatMap((s) => resolved[s].map((it) => it.path));
+  return { stamp: await folderStamp(items, r?.configs ?? [abs]), resolve: async () => resolved };
+}
 
 /**
  * A hover summary of a dataset path: a folder in the folder layout (root with train/ and test/), or a config
  * file. Undefined when the path is neither (the caller falls back to plain file counts).
  */
 export async function summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined> {
-  const key = await stamp(abs).catch(() => undefined);
-  if (!key) return undefined;
+  const target = await hoverTarget(abs);
+  if (!target) return undefined;
   const hit = hoverCache.get(abs);
-  if (hit?.stamp === key) return hit.text;
-  let resolved: ResolvedDataset;
-  if ((await fs.stat(abs)).isDirectory()) {
-    resolved = await resolveDataset({ medad: 'dataset', version: 1, sources: [{ layout: 'folder', root: abs }] }, abs);
-  } else if (/\.ya?ml$/i.test(abs)) {
-    resolved = (await resolveConfigFile(abs).catch(() => undefined))?.resolved ?? { train: [], validation: [], test: [], unlabelled: [], problems: [] };
-  } else return undefined;
+  if (hit?.stamp === target.stamp) return hit.text;
+  const resolved = await target.resolve();
   if (SPLITS.every((s) => resolved[s].length === 0)) return undefined;
   const probed = sample(resolved, HOVER_PROBE_LIMIT);
   const text = hoverText(abs, resolved, await summariseDataset(probed, { signal }), probed !== resolved);
   if (hoverCache.size > 200) hoverCache.delete(hoverCache.keys().next().value as string);
-  hoverCache.set(abs, { stamp: key, text });
+  hoverCache.set(abs, { stamp: target.stamp, text });
   return text;
 }

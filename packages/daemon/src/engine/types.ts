@@ -31,16 +31,22 @@ export interface EditorEngine {
   analyse(text: string, file: string): AnalysedDocument;
   pathAt(text: string, pos: Position): { path: KeyPath; isKey: boolean };
   rangeOf(text: string, path: KeyPath, part?: 'key' | 'value'): Range | undefined;
+  /** Registered detectors (`detector.name` is a free string in the schema: detectors register at run time). */
+  detectors(): { name: string; description?: string }[];
   /** JSON Schema of a config kind (descriptions, enums), undefined when core has none yet. */
   jsonSchema(kind: ConfigKind): object | undefined;
-  /** Checks needing the file system (paths, image counts, leakage...); must honour `signal`. */
+  /** Cheap checks needing the file system (paths, image counts, sizes...); must honour `signal`. */
   semanticChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
+  /** The expensive train/test leakage check (dataset configs; [] for others), off the JSON-RPC thread and cached. */
+  leakageChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
   /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
   summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;
   runMetrics(runDir: string): Promise<RunMetricsResult>;
   initBackend(): Promise<ReadyParams>;
+  /** Ends helper threads (the check worker). */
+  dispose(): Promise<void>;
 }
 
 export interface JobContext {

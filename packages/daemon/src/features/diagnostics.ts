@@ -1,5 +1,6 @@
 // Validate-on-change: schema problems are published after a short quiet period (debounce); semantic checks
-// (file system, image counts, leakage) then run in the background. Every edit bumps the document's revision
+// (file system, image counts) then run in the background, and the leakage check after them, off the
+// JSON-RPC thread and cached (engine/leakage-checker.ts). Every edit bumps the document's revision
 // and aborts the previous semantic run, so stale results are never published (rust-analyzer's "cancelled").
 import type { Connection, Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node.js';
 import { DiagnosticSeverity } from 'vscode-languageserver/node.js';
@@ -22,6 +23,10 @@ export function toDiagnostic(issue: ConfigIssue): Diagnostic {
     ...(issue.code ? { code: issue.code } : {}),
     ...(related?.length ? { relatedInformation: related } : {}),
   };
+}
+
+function sortByPosition(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 export function filePathOf(uri: string): string {
@@ -89,12 +94,24 @@ export class DiagnosticsScheduler {
 
     const ctl = new AbortController();
     this.running.set(doc.uri, ctl);
+    const fresh = () => this.current(doc.uri, rev) && !ctl.signal.aborted;
     try {
-      const extra = await this.engine.semanticChecks(analysed.kind, analysed.value, filePathOf(doc.uri), text, ctl.signal);
-      if (!this.current(doc.uri, rev) || ctl.signal.aborted) return;
-      await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [...base, ...extra.map(toDiagnostic)] });
+      // Cheap checks first and published at once; the leakage check (every image decoded, in a worker, cached)
+      // starts alongside and is published when it ends, unless a newer edit superseded it.
+      const leakage = this.engine.leakageChecks(analysed.kind, analysed.value, filePathOf(doc.uri), text, ctl.signal);
+      let early: ConfigIssue[] | undefined;
+      leakage.then((v) => (early = v), () => undefined);
+      const cheap = [...base, ...(await this.engine.semanticChecks(analysed.kind, analysed.value, filePathOf(doc.uri), text, ctl.signal)).map(toDiagnostic)];
+      if (!fresh()) return;
+      // A cached leakage report is usually back by now: publish once, so its warnings do not blink.
+      const send = (diagnostics: Diagnostic[]) => this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      const published = early === undefined;
+      if (published) await send(cheap);
+      const extra = await leakage;
+      if (!fresh() || (published && extra.length === 0)) return;
+      await send(sortByPosition([...cheap, ...extra.map(toDiagnostic)]));
     } catch (err) {
-      if (ctl.signal.aborted || !this.current(doc.uri, rev)) return;
+      if (!fresh()) return;
       this.connection.console.error(`semantic checks failed for ${doc.uri}: ${(err as Error).stack ?? String(err)}`);
     } finally {
       if (this.running.get(doc.uri) === ctl) this.running.delete(doc.uri);

@@ -89,8 +89,16 @@ export function valuesAt(root: Schema, path: KeyPath): { value: string; descript
   return [...out.entries()].map(([value, description]) => ({ value, description }));
 }
 
-/** Whether the value at `path` is a file-system path (core's descriptions say "relative to this config"). */
+/** Detector params that name files (free-form in the schema: `detector.params` is checked by the detector). */
+const PATH_PARAMS = new Set(['teacherModel']);
+
+/**
+ * Whether the value at `path` is a file-system path: core describes those as "relative to this config/file"
+ * (`root`, manifest `file`, `validation.folder`, `unlabelled.from`, an experiment's `dataset`, `output.dir`);
+ * names of folders under a root (`train`, `test`, `masks`) are not. Plus path-valued detector params.
+ */
 export function isPathValue(root: Schema, path: KeyPath): boolean {
-  return docsAt(root, path).some((d) => /relative to this config|folder|path/i.test(d)) &&
-    schemasAt(root, path).some((s) => s.type === 'string');
+  const i = path.indexOf('params');
+  if (path[0] === 'detector' && i === 1 && PATH_PARAMS.has(String(path[2])) && path.length <= 4) return true;
+  return docsAt(root, path).some((d) => /relative to this (config|file)/i.test(d)) && schemasAt(root, path).some((s) => s.type === 'string');
 }

@@ -1,7 +1,10 @@
 // Messages between the daemon's main thread and its compute workers.
 import type { JobKind } from '../protocol.js';
 
-export type ToWorker = { type: 'run'; jobId: string; kind: JobKind; params: unknown } | { type: 'abort'; jobId: string };
+/** Job kinds of the compute workers, plus the editor's leakage check (check-worker.ts). */
+export type WorkerJobKind = JobKind | 'leakage';
+
+export type ToWorker = { type: 'run'; jobId: string; kind: WorkerJobKind; params: unknown } | { type: 'abort'; jobId: string };
 
 export type FromWorker =
   | { type: 'progress'; jobId: string; percentage?: number; message: string }

@@ -68,9 +68,10 @@ export class JobQueue {
     return true;
   }
 
-  async stop(): Promise<void> {
+  /** Cancels queued jobs, aborts running ones (up to `graceMs` to checkpoint and end) and ends the workers. */
+  async stop(graceMs = 0): Promise<void> {
     for (const lane of Object.values(this.lanes)) for (const e of [...lane.waiting]) this.cancel(e.info.id);
-    await Promise.all(Object.values(this.lanes).map((l) => l.host.stop()));
+    await Promise.all(Object.values(this.lanes).map((l) => l.host.stop(graceMs)));
   }
 
   private emit(info: JobInfo): void {

@@ -2,8 +2,7 @@
 // fails the job that was running (its last checkpoint stays on disk: core writes them atomically). An abort
 // the worker does not honour within `abortGraceMs` (a long synchronous kernel) terminates the worker.
 import { Worker } from 'node:worker_threads';
-import type { JobKind } from '../protocol.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import type { FromWorker, ToWorker, WorkerJobKind } from './messages.js';
 
 export interface RunHandlers {
   onProgress(percentage: number | undefined, message: string): void;
@@ -26,9 +25,10 @@ interface Pending {
   abortTimer?: NodeJS.Timeout;
 }
 
-function workerEntry(): { file: URL; workerData?: unknown } {
+/** A worker entry module of this folder, by base name ('worker-main', 'check-worker'). */
+function workerEntry(name: string): { file: URL; workerData?: unknown } {
   const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './worker-main.ts' : './worker-main.js', import.meta.url);
+  const entry = new URL(`./${name}${fromSource ? '.ts' : '.js'}`, import.meta.url);
   return fromSource ? { file: new URL('./worker-boot.mjs', import.meta.url), workerData: { entry: entry.href } } : { file: entry };
 }
 
@@ -39,10 +39,11 @@ export class WorkerHost {
   constructor(
     readonly lane: string,
     private readonly abortGraceMs = 10_000,
+    private readonly entry = 'worker-main',
   ) {}
 
   private spawn(): Worker {
-    const { file, workerData } = workerEntry();
+    const { file, workerData } = workerEntry(this.entry);
     // stdout of a worker is the process's stdout: keep it off the JSON-RPC channel.
     const w = new Worker(file, { workerData, stdout: true, stderr: false });
     w.stdout.on('data', (d: Buffer) => process.stderr.write(d));
@@ -76,7 +77,7 @@ export class WorkerHost {
   }
 
   /** Runs one job; the caller serialises jobs per host. */
-  run(jobId: string, kind: JobKind, params: unknown, handlers: RunHandlers): Promise<unknown> {
+  run(jobId: string, kind: WorkerJobKind, params: unknown, handlers: RunHandlers): Promise<unknown> {
     if (this.current) return Promise.reject(new Error(`${this.lane} is busy`));
     this.worker ??= this.spawn();
     return new Promise((resolve, reject) => {
@@ -92,10 +93,25 @@ export class WorkerHost {
     p.abortTimer = setTimeout(() => void this.worker?.terminate(), this.abortGraceMs);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Aborts the running job and gives it `graceMs` to end on its own (core writes a checkpoint and marks the run
+   * cancelled at the next step boundary), then terminates the thread.
+   */
+  async stop(graceMs = 0): Promise<void> {
     const w = this.worker;
     if (!w) return;
-    if (this.current) this.abort(this.current.jobId);
+    const p = this.current;
+    if (p) {
+      this.abort(p.jobId);
+      if (graceMs > 0) {
+        const ended = new Promise<void>((r) => {
+          const { resolve, reject } = p;
+          p.resolve = (v) => (resolve(v), r());
+          p.reject = (e) => (reject(e), r());
+        });
+        await Promise.race([ended, new Promise((r) => setTimeout(r, graceMs).unref())]);
+      }
+    }
     await w.terminate();
   }
 }

@@ -31,7 +31,8 @@ port.on('message', (msg: ToWorker) => {
     msg.kind === 'train' ? engine.train(p, ctx)
     : msg.kind === 'evaluate' ? engine.evaluate(p, ctx)
     : msg.kind === 'score' ? engine.score(p, ctx)
-    : engine.heatmap(p, ctx);
+    : msg.kind === 'heatmap' ? engine.heatmap(p, ctx)
+    : Promise.reject(new Error(`worker-main: unknown job kind ${msg.kind}`));
   work.then(
     (result) => post({ type: 'done', jobId: msg.jobId, result }),
     (err: unknown) => post({ type: 'failed', jobId: msg.jobId, message: err instanceof Error ? err.message : String(err), cancelled: ctl.signal.aborted }),
