@@ -3,7 +3,13 @@
 // training kernel for conv, conv2dTranspose, batchNorm, relu/leakyRelu/elu, pooling, upsampling, dense and Adam is
 // Conv2DBackpropFilter (the conv weight gradient, also used by conv2dTranspose's weight gradient). Depthwise conv
 // gradients are missing too and are registered here for separable convs.
+// Speed (issue 9): stock kernels that profiling showed to dominate an AE training step are replaced by faster
+// equivalents (see MEDAD_WASM_OVERRIDES); each keeps the stock kernel as its fallback for cases it does not cover.
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv2dBackpropInputViaPhases } from './conv-backprop-input.js';
+import { makeWasmIdentity, makeWasmLeadingReduce } from './wasm-reduce.js';
+import { makeWasmTile } from './wasm-tile.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
@@ -98,17 +104,55 @@ export const MEDAD_WASM_KERNELS = [
   'DepthwiseConv2dNativeBackpropInput',
 ] as const;
 
+/** Stock wasm kernels this module replaces with faster ones (the stock one stays as the fallback). */
+export const MEDAD_WASM_OVERRIDES = ['Conv2DBackpropInput', 'Tile', 'Sum', 'Mean', 'Identity'] as const;
+
+/** Kernel functions installed by override(), so a second registration call leaves them alone. */
+const installed = new WeakSet<tf.KernelFunc>();
+/** The stock configs that override() replaced, for restoreStockWasmKernels(). */
+const stockConfigs = new Map<string, tf.KernelConfig>();
+
 /**
- * Registers the missing training kernels for the wasm backend. Idempotent; never overrides a kernel that a future
- * tfjs-backend-wasm provides itself. Returns the names it registered in this call.
+ * Replaces a stock wasm kernel, keeping its setupFunc (the C++ binding the fallback needs, run when the backend
+ * initialises) and handing the stock kernelFunc to `make` as the fallback. Returns false if already replaced.
  */
-export function registerWasmTrainingKernels(): string[] {
+function override(kernelName: string, make: (stock: tf.KernelFunc) => tf.KernelFunc): boolean {
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (stock === undefined || installed.has(stock.kernelFunc)) return false;
+  const kernelFunc = make(stock.kernelFunc);
+  installed.add(kernelFunc);
+  stockConfigs.set(kernelName, stock);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...stock, kernelFunc });
+  return true;
+}
+
+/**
+ * Registers the missing training kernels for the wasm backend and the faster replacements of slow stock ones.
+ * Idempotent; never replaces a missing kernel that a future tfjs-backend-wasm provides itself. Returns the names it
+ * registered or replaced in this call.
+ */
+export function registerWasmTrainingKernels(opts: { speedups?: boolean } = {}): string[] {
+  const speedups = opts.speedups ?? process.env.MEDAD_WASM_SPEEDUPS !== '0';
   const added: string[] = [];
   const add = (kernelName: string, kernelFunc: tf.KernelFunc): void => {
     if (tf.getKernel(kernelName, 'wasm') !== undefined) return;
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
     added.push(kernelName);
   };
+  const replaced = (kernelName: string, make: (stock: tf.KernelFunc) => tf.KernelFunc): void => {
+    if (speedups && override(kernelName, make)) added.push(kernelName);
+  };
+  replaced('Conv2DBackpropInput', (stock) => (args) => {
+    const { dy, filter } = args.inputs as { dy: tf.Tensor4D; filter: tf.Tensor4D };
+    const a = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    if ((a.dataFormat !== undefined && a.dataFormat !== 'NHWC') || dy.dtype !== 'float32' || filter.dtype !== 'float32') return stock(args);
+    return conv2dBackpropInputViaPhases(args.backend as BackendWasm, dy, filter, a.inputShape, a.strides, a.pad, a.dimRoundingMode);
+  });
+  replaced('Tile', makeWasmTile);
+  replaced('Sum', (stock) => makeWasmLeadingReduce(stock, false));
+  replaced('Mean', (stock) => makeWasmLeadingReduce(stock, true));
+  replaced('Identity', makeWasmIdentity);
   add('Conv2DBackpropFilter', ({ inputs, attrs }) => {
     const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
     const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -128,4 +172,19 @@ export function registerWasmTrainingKernels(): string[] {
     return depthwiseBackpropInput(dy, filter, a.inputShape, a.strides, a.pad, a.dimRoundingMode);
   });
   return added;
+}
+
+/**
+ * Puts back the stock wasm kernels that registerWasmTrainingKernels replaced (A/B benchmarks in one process, or an
+ * escape hatch; MEDAD_WASM_SPEEDUPS=0 keeps them from being replaced at all). Returns the kernels it restored.
+ */
+export function restoreStockWasmKernels(): string[] {
+  const restored: string[] = [];
+  for (const [kernelName, stock] of stockConfigs) {
+    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(stock);
+    restored.push(kernelName);
+  }
+  stockConfigs.clear();
+  return restored;
 }
