@@ -1,16 +1,8 @@
 // Seeded randomness for splits and draws: the same seed and inputs always give the same dataset.
 
-/** mulberry32: tiny, fast, good enough for shuffling file lists. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random.js';
+
+export { mulberry32 };
 
 /** A generator for one named purpose, so e.g. the validation split does not change when the pool does. */
 export function streamFor(seed: number, purpose: string): () => number {

@@ -2,17 +2,10 @@
 // the same seed gives the same pixels (and, through sharp's PNG encoder, the same bytes). A lesion is a blob drawn
 // only inside its ellipse, so the mask (the ellipse) is exactly the set of pixels the lesion changed.
 
-/** mulberry32: tiny, fast, good enough for image synthesis; deterministic across platforms. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random.js';
+
+/** The demo's generator: deterministic across platforms. */
+export const createRng = mulberry32;
 
 const between = (rng: () => number, lo: number, hi: number): number => lo + (hi - lo) * rng();
 

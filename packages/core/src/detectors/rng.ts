@@ -1,5 +1,6 @@
 // Deterministic randomness for training. Every random draw is a pure function of (seed, purpose, counter), so a
 // resumed run needs no saved generator state beyond the step and epoch counters, and no code path uses Math.random.
+import { mulberry32 } from '../random.js';
 
 /** Mixes integers into a 32-bit seed (murmur3 finaliser over each value): distinct inputs give unrelated streams. */
 export function mixSeed(...values: number[]): number {
@@ -17,18 +18,14 @@ export function mixSeed(...values: number[]): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** mulberry32: a small, fast generator of uniforms in [0, 1). */
+/** Uniforms in [0, 1) from the shared mulberry32, plus the samplers training needs. */
 export class Rng {
-  private state: number;
+  private readonly draw: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.draw = mulberry32(seed);
   }
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
   /** Integer in [0, n). */
   int(n: number): number {

@@ -1,20 +1,17 @@
 // Seeded randomness for the anomaly generators. Every generator takes either a seed or a SynthRng, so a training
 // loop can thread one stream through many calls while a one-off call stays reproducible from its seed alone.
+import { mulberry32 } from '../random.js';
 
 /** mulberry32 with a few samplers the published generators need (uniform, normal, gamma). */
 export class SynthRng {
-  private state: number;
+  private readonly draw: () => number;
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new Error(`synth seed must be a finite number, got ${seed}`);
-    this.state = seed >>> 0;
+    this.draw = mulberry32(seed);
   }
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();

@@ -1,0 +1,14 @@
+// The one seeded generator behind every random draw in core (splits, phantoms, synthetic anomalies, training), so
+// results are reproducible from a seed on any platform and no code path uses Math.random.
+
+/** mulberry32: a tiny, fast 32-bit generator of uniforms in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
