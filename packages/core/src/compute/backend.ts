@@ -1,6 +1,7 @@
 // The compute backend ladder: tensorflow (native, optional) -> webgpu (Dawn) -> wasm -> cpu. The first rung that
 // loads becomes the active tfjs backend; the report says which and why each higher rung was skipped.
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchNormKernels } from './batch-norm.js';
 import { registerMissingGradients } from './gradients.js';
 import { LADDER, defaultLoaders, prepareWasm, type BackendName, type RungInfo, type RungLoaders } from './rungs.js';
 
@@ -44,6 +45,7 @@ async function climb(opts: InitBackendOptions): Promise<BackendReport> {
   const start = prefer === 'auto' ? 0 : LADDER.indexOf(prefer);
   const reasons: Partial<Record<BackendName, string>> = {};
   const addedGradients = registerMissingGradients();
+  registerBatchNormKernels(['cpu']);
   for (const name of LADDER.slice(0, start)) reasons[name] = `skipped: ${fromEnv ? 'MEDAD_BACKEND' : 'prefer'}=${prefer}`;
   for (const name of LADDER.slice(start)) {
     let info: RungInfo;

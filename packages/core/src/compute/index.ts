@@ -1,5 +1,6 @@
 // Compute backends: the ladder, wasm training kernels, capabilities and leak checks.
 export * from './backend.js';
+export * from './batch-norm.js';
 export * from './capabilities.js';
 export * from './gradients.js';
 export * from './memory.js';

@@ -7,6 +7,7 @@
 // equivalents (see MEDAD_WASM_OVERRIDES); each keeps the stock kernel as its fallback for cases it does not cover.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL, makeHostFusedBatchNorm, registerBatchNormKernels, unregisterBatchNormKernels, wasmHostRun } from './batch-norm.js';
 import { conv2dBackpropInputViaPhases } from './conv-backprop-input.js';
 import { makeWasmIdentity, makeWasmLeadingReduce } from './wasm-reduce.js';
 import { makeWasmTile } from './wasm-tile.js';
@@ -105,7 +106,10 @@ export const MEDAD_WASM_KERNELS = [
 ] as const;
 
 /** Stock wasm kernels this module replaces with faster ones (the stock one stays as the fallback). */
-export const MEDAD_WASM_OVERRIDES = ['Conv2DBackpropInput', 'Tile', 'Sum', 'Mean', 'Identity'] as const;
+export const MEDAD_WASM_OVERRIDES = ['Conv2DBackpropInput', 'Tile', 'Sum', 'Mean', 'Identity', 'FusedBatchNorm'] as const;
+
+/** Kernels with no stock counterpart that the speed-ups add (removed again by restoreStockWasmKernels). */
+export const MEDAD_WASM_SPEEDUP_KERNELS = [BN_TRAIN_KERNEL, BN_TRAIN_GRAD_KERNEL] as const;
 
 /** Kernel functions installed by override(), so a second registration call leaves them alone. */
 const installed = new WeakSet<tf.KernelFunc>();
@@ -153,6 +157,9 @@ export function registerWasmTrainingKernels(opts: { speedups?: boolean } = {}): 
   replaced('Sum', (stock) => makeWasmLeadingReduce(stock, false));
   replaced('Mean', (stock) => makeWasmLeadingReduce(stock, true));
   replaced('Identity', makeWasmIdentity);
+  replaced('FusedBatchNorm', (stock) => makeHostFusedBatchNorm(wasmHostRun, stock));
+  // The fused training batch norm (batch-norm.ts) is a speed-up too: without it batchNormTrain uses tf ops.
+  if (speedups) added.push(...registerBatchNormKernels(['wasm']).map((k) => k.slice('wasm/'.length)));
   add('Conv2DBackpropFilter', ({ inputs, attrs }) => {
     const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
     const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -175,8 +182,9 @@ export function registerWasmTrainingKernels(opts: { speedups?: boolean } = {}): 
 }
 
 /**
- * Puts back the stock wasm kernels that registerWasmTrainingKernels replaced (A/B benchmarks in one process, or an
- * escape hatch; MEDAD_WASM_SPEEDUPS=0 keeps them from being replaced at all). Returns the kernels it restored.
+ * Puts back the stock wasm kernels that registerWasmTrainingKernels replaced and removes the fused batch norm (A/B
+ * benchmarks in one process, or an escape hatch; MEDAD_WASM_SPEEDUPS=0 keeps them from being installed at all).
+ * Returns the stock kernels it restored.
  */
 export function restoreStockWasmKernels(): string[] {
   const restored: string[] = [];
@@ -186,5 +194,6 @@ export function restoreStockWasmKernels(): string[] {
     restored.push(kernelName);
   }
   stockConfigs.clear();
+  unregisterBatchNormKernels('wasm');
   return restored;
 }

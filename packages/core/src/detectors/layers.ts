@@ -1,6 +1,7 @@
 // Building blocks on tf core variables (not tfjs-layers): full control of batch-norm statistics, PyTorch-style
 // initialisation from our own seeded generator, and weights named stably for save/load and checkpoints.
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTrain } from '../compute/batch-norm.js';
 import { mixSeed, uniformArray } from './rng.js';
 
 type Init = (count: number, seed: number) => Float32Array;
@@ -123,7 +124,8 @@ export function batchNorm(ps: ParamStore, name: string, x: tf.Tensor4D, training
   const mm = ps.get(`${name}/moving_mean`);
   const mv = ps.get(`${name}/moving_var`);
   if (!training) return tf.batchNorm(x, mm as tf.Tensor1D, mv as tf.Tensor1D, beta, gamma, BN_EPS);
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  // One fused kernel pair on cpu/wasm (forward and closed-form backward), tf ops elsewhere; same numbers either way.
+  const { y, mean, variance } = batchNormTrain(x, gamma, beta, BN_EPS);
   const count = x.shape[0] * x.shape[1] * x.shape[2];
   tf.tidy(() => {
     // Ops off the loss path: backprop ignores them, so the running statistics never receive gradients.
@@ -131,5 +133,5 @@ export function batchNorm(ps: ParamStore, name: string, x: tf.Tensor4D, training
     mm.assign(tf.add(tf.mul(mm, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
     mv.assign(tf.add(tf.mul(mv, 1 - BN_MOMENTUM), tf.mul(v, BN_MOMENTUM)));
   });
-  return tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, BN_EPS);
+  return y as tf.Tensor4D;
 }

@@ -1,8 +1,8 @@
-// The stock wasm kernels medad replaces for speed (Conv2DBackpropInput, Tile, Sum, Mean, Identity) give the cpu
+// The stock wasm kernels medad replaces for speed (Conv2DBackpropInput, Tile, Sum, Mean, Identity, FusedBatchNorm) give the cpu
 // backend's results, on their fast paths and on the fallbacks; and can be put back.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEDAD_WASM_OVERRIDES, registerWasmTrainingKernels, restoreStockWasmKernels } from '../../src/compute/index.js';
+import { MEDAD_WASM_OVERRIDES, MEDAD_WASM_SPEEDUP_KERNELS, registerWasmTrainingKernels, restoreStockWasmKernels } from '../../src/compute/index.js';
 import { onBackend, randArray, relError, setupBackends } from './helpers.js';
 
 const TOL = 1e-4;
@@ -109,8 +109,9 @@ describe('registration', () => {
     expect(restoreStockWasmKernels().sort()).toEqual([...MEDAD_WASM_OVERRIDES].sort());
     const stock = funcs();
     stock.forEach((f, i) => expect(f).not.toBe(mine[i]));
+    for (const k of MEDAD_WASM_SPEEDUP_KERNELS) expect(tf.getKernel(k, 'wasm')).toBeUndefined();
     expect(registerWasmTrainingKernels({ speedups: false })).toEqual([]);
-    expect(registerWasmTrainingKernels().sort()).toEqual([...MEDAD_WASM_OVERRIDES].sort());
+    expect(registerWasmTrainingKernels().sort()).toEqual([...MEDAD_WASM_OVERRIDES, ...MEDAD_WASM_SPEEDUP_KERNELS].sort());
   });
 
   it('the stock kernels still run after a restore (their setup survived the replacement)', async () => {
