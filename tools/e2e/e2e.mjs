@@ -1,17 +1,18 @@
 // Playwright e2e of the medad extension in code-server. Usage: node e2e.mjs <baseUrl> <workspaceDir> <artifactsDir>
 /* global window */
-// Steps, in order (E2E_STEPS, a comma list, default all): activate, diagnostic, train, heatmap, restart, gallery.
-// heatmap and gallery need a trained run (the train step, or one already in the workspace). Each step saves a
+// Steps, in order (E2E_STEPS, a comma list, default all): activate, diagnostic, train, evaluate, heatmap, restart,
+// gallery. evaluate, heatmap and gallery need a trained run (the train step, or one already in the workspace). Each step saves a
 // screenshot; a failure saves failure.png and names the step.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { checkRunPanel, openRunFromView } from './run-panel.mjs';
 import { activeWebview, daemonPids, openFile, pickInQuickInput, recorded, retry, runCommand, startRecorder, until } from './ui.mjs';
 
 const [base, ws, art] = process.argv.slice(2);
-const ALL = ['activate', 'diagnostic', 'train', 'heatmap', 'restart', 'gallery'];
+const ALL = ['activate', 'diagnostic', 'train', 'evaluate', 'heatmap', 'restart', 'gallery'];
 const steps = (process.env.E2E_STEPS || ALL.join(',')).split(',').filter(Boolean);
 const unknown = steps.filter((s) => !ALL.includes(s));
 if (unknown.length) throw new Error(`unknown E2E_STEPS: ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
@@ -102,6 +103,25 @@ const run = {
     await closeToasts();
   },
 
+  async evaluate() {
+    await openFile(page, 'experiment.medad.yaml');
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: /^Evaluate$/ }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    await retry('click Evaluate', 2, () => lens.click());
+    const done = page.locator('.notifications-toasts .notification-toast', { hasText: /Evaluation finished|medad: evaluate failed/i }).first();
+    await done.waitFor({ timeout: TRAIN_TIMEOUT });
+    const text = oneLine(await done.innerText());
+    lap(`evaluate result: "${text}"`);
+    if (!/Evaluation finished: AUROC \d\.\d{3}/.test(text)) fail(`evaluation failed or shows no AUROC: ${text}`);
+    await closeToasts();
+    const row = await openRunFromView(page, lap);
+    const wv = activeWebview(page);
+    const stats = await checkRunPanel(wv, fail);
+    lap(`run panel of ${row}: ${JSON.stringify(stats)}`);
+    await page.waitForTimeout(300);
+    await shot('05-run-panel.png');
+  },
+
   async heatmap() {
     await runCommand(page, 'medad: Open Anomaly Heatmap', false);
     await pickInQuickInput(page, 'Open Anomaly Heatmap', 'lesion_0000.png');
@@ -131,8 +151,9 @@ const run = {
     lap(`threshold 0.2: coloured pixels inside the planted lesion ${(100 * where.inside).toFixed(0)}% (${where.nIn} px), outside ${(100 * where.outside).toFixed(1)}%`);
     if (!(where.inside >= 0.5 && where.outside <= 0.2 && where.inside > 3 * where.outside)) fail(`the drawn overlay does not mark the planted lesion: ${JSON.stringify(where)}`);
     await page.waitForTimeout(300);
-    await shot('05-heatmap.png');
+    await shot('06-heatmap.png');
     await hideAndShow(wv, await wv.locator('canvas#overlay').getAttribute('data-drawn'));
+    await wideImage();
   },
 
   async restart() {
@@ -155,7 +176,7 @@ const run = {
     });
     const rec = await recorded(page);
     lap(`daemon ${before[0]} -> ${after.join(',')}; status bar: ${JSON.stringify(rec.status)}`);
-    await shot('06-restarted.png');
+    await shot('08-restarted.png');
     await closeToasts();
   },
 
@@ -172,12 +193,51 @@ const run = {
     lap(`gallery: "${status}" top: ${top.join(' ')}`);
     const imgs = await wv.locator('.thumb img').evaluateAll((els) => els.slice(0, 8).map((i) => i.complete && i.naturalWidth > 0));
     await page.waitForTimeout(300);
-    await shot('07-gallery.png');
+    await shot('09-gallery.png');
     if (!/scored by run/.test(status)) fail(`gallery is not scored: "${status}"`);
     if (!top[0]?.startsWith('lesion:')) fail(`most anomalous thumbnail is ${top[0]}, not a planted lesion`);
     if (!imgs.length || imgs.some((x) => !x)) fail(`thumbnails did not load: ${JSON.stringify(imgs)}`);
+    // the planted leak (train/normal/normal_0003.png copied to test/normal/leak_0000.png), side by side
+    const pair = wv.locator('#duplicates .dup-pair', { hasText: 'leak_0000.png' }).first();
+    await pair.waitFor({ timeout: 60_000 });
+    const sides = await pair.locator('.thumb').evaluateAll((els) => els.map((e) => ({ split: e.dataset.split, file: e.dataset.file.split('/').pop(), loaded: e.querySelector('img')?.naturalWidth > 0 })));
+    const summary = oneLine(await wv.locator('#duplicates summary').innerText());
+    lap(`duplicates: "${summary}"; pair ${JSON.stringify(sides)} (${await pair.getAttribute('data-kind')})`);
+    if (JSON.stringify(sides.map((x) => [x.split, x.file])) !== JSON.stringify([['train', 'normal_0003.png'], ['test', 'leak_0000.png']])) fail(`unexpected duplicate pair: ${JSON.stringify(sides)}`);
+    await until('both duplicate thumbnails to load', 10_000, () => pair.locator('.thumb img').evaluateAll((els) => els.length === 2 && els.every((i) => i.naturalWidth > 0)));
+    await pair.scrollIntoViewIfNeeded();
+    await shot('10-gallery-duplicates.png');
   },
 };
+
+/** A 16-bit PNG: the daemon decodes and windows it (medad/renderImage), so the original canvas shows the phantom
+ * with full contrast (not the gray base that formats the browser cannot show used to get). */
+async function wideImage() {
+  // the command explains the active editor's image: open the file (VS Code's image preview), then the command
+  await openFile(page, 'lesion16_0000.png');
+  await runCommand(page, 'medad: Open Anomaly Heatmap');
+  await page.locator('.tab.active', { hasText: 'lesion16_0000.png' }).waitFor({ timeout: 10_000 });
+  const wv = activeWebview(page);
+  const canvas = wv.locator('canvas#overlay[data-drawn]');
+  await canvas.or(wv.locator('#status.error')).first().waitFor({ timeout: 60_000 });
+  if (!(await canvas.count())) fail(`16-bit heatmap shows an error: ${await wv.locator('#status').innerText()}`);
+  const o = await wv.locator('canvas#original').evaluate((c) => {
+    const a = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let lo = 255;
+    let hi = 0;
+    for (let i = 0; i < a.length; i += 4) {
+      lo = Math.min(lo, a[i]);
+      hi = Math.max(hi, a[i]);
+    }
+    return { source: c.dataset.source, lo, hi, w: c.width };
+  });
+  const status = oneLine(await wv.locator('#status').innerText());
+  lap(`16-bit PNG: original ${JSON.stringify(o)}; "${status}"`);
+  if (o.source !== 'daemon') fail(`the 16-bit PNG was not rendered by the daemon: ${JSON.stringify(o)}`);
+  if (!(o.hi >= 200 && o.hi - o.lo >= 150)) fail(`the 16-bit image is drawn without contrast: ${JSON.stringify(o)}`);
+  await page.waitForTimeout(300);
+  await shot('07-heatmap-16bit.png');
+}
 
 /** Waits for the status bar to name a backend; fails at once when the extension gave up restarting a daemon that
  * crashes on start (a broken build), instead of waiting out the timeout. */

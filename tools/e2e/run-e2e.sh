@@ -2,7 +2,8 @@
 # End-to-end test of the medad extension in code-server + headless Chromium (Playwright):
 #   bash tools/e2e/install-code-server.sh   # once (idempotent)
 #   bash tools/e2e/run-e2e.sh               # builds the extension, generates the workspace, runs tools/e2e/e2e.mjs
-# Env: E2E_DIR (default <repo>/.e2e), E2E_DAEMON=source|dist (default source: the daemon runs from TypeScript via
+# Env: E2E_DIR (default <repo>/.e2e), E2E_VSIX (a packaged extension to install instead of the unpacked build; its
+# bundled daemon is used), E2E_DAEMON=source|dist (default source: the daemon runs from TypeScript via
 # tsx, so no daemon build is needed), E2E_STEPS (comma list, default all: activate,diagnostic,train,heatmap,restart,
 # gallery), E2E_TIMEOUT (seconds for the Playwright test, default 240), E2E_KEEP (keep the run folder on success).
 # Screenshots (and the extension's log) go to $E2E_DIR/artifacts/, emptied first; the code-server log and workspace
@@ -18,18 +19,26 @@ rm -f "$D/artifacts"/*.png "$D/artifacts"/*.log   # no stale screenshots from an
 RUN=$(mktemp -d "$D/run.XXXX")
 mkdir -p "$RUN/ext" "$RUN/ud/User" "$RUN/cfg"
 
-# 1. the extension, as VS Code would unpack a .vsix: package.json + dist/
-BUILD_LOG=$(cd "$ROOT/packages/vscode-ext" && node build.mjs 2>&1) || { echo "$BUILD_LOG"; echo "extension build failed"; exit 1; }
-EXT="$RUN/ext/medad.medad-vscode-0.1.0"
-mkdir -p "$EXT" && cp "$ROOT/packages/vscode-ext/package.json" "$EXT/" && cp -r "$ROOT/packages/vscode-ext/dist" "$EXT/"
-# vscode-languageclient is bundled; nothing else to install
+# 1. the extension: E2E_VSIX=<file.vsix> installs a packaged one (npm run package -w medad-vscode) with its bundled
+# daemon; otherwise the unpacked build, as VS Code would unpack a .vsix: package.json + dist/
+if [ -n "${E2E_VSIX:-}" ]; then
+  "$CS_DIR/node_modules/.bin/code-server" --extensions-dir "$RUN/ext" --user-data-dir "$RUN/ud" --install-extension "$(realpath "$E2E_VSIX")" > "$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; echo "installing $E2E_VSIX failed"; exit 1; }
+  echo "installed $(ls "$RUN/ext" | grep medad) from $E2E_VSIX"
+else
+  BUILD_LOG=$(cd "$ROOT/packages/vscode-ext" && node build.mjs 2>&1) || { echo "$BUILD_LOG"; echo "extension build failed"; exit 1; }
+  EXT="$RUN/ext/medad.medad-vscode-0.1.0"
+  mkdir -p "$EXT" && cp "$ROOT/packages/vscode-ext/package.json" "$EXT/" && cp -r "$ROOT/packages/vscode-ext/dist" "$EXT/"
+  # vscode-languageclient is bundled; nothing else to install
+fi
 
 # 2. the workspace (fresh each run, so runs/ from earlier runs do not leak in)
 WS="$RUN/ws"
 node --conditions=@medad/source --import tsx "$ROOT/tools/e2e/make-workspace.ts" "$WS"
 
-# 3. settings: where the daemon is
-if [ "${E2E_DAEMON:-source}" = dist ]; then
+# 3. settings: where the daemon is (a vsix: its own dist/daemon/main.js, the setting left empty)
+if [ -n "${E2E_VSIX:-}" ]; then
+  DAEMON=""; EXECARGV='[]'
+elif [ "${E2E_DAEMON:-source}" = dist ]; then
   DAEMON="$ROOT/packages/daemon/dist/main.js"; EXECARGV='[]'
 else
   DAEMON="$ROOT/packages/daemon/src/main.ts"

@@ -81,7 +81,8 @@ export function daemonPids(ws) {
     try {
       if (fs.readlinkSync(`/proc/${pid}/cwd`) !== ws) continue;
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmd.some((a) => /daemon[/\\](src|dist)[/\\]main\.(ts|js)$/.test(a))) out.push(Number(pid));
+      // the monorepo's daemon (src/main.ts, dist/main.js) or a vsix's bundled one (dist/daemon/main.js)
+      if (cmd.some((a) => /daemon[/\\](src|dist)[/\\]main\.(ts|js)$|dist[/\\]daemon[/\\]main\.js$/.test(a))) out.push(Number(pid));
     } catch {
       // the process ended while we looked
     }

@@ -106,6 +106,9 @@ export interface HeatmapParams extends JobParams {
   range?: [number, number];
   /** 'file' returns a path in the run's cache; 'base64' inlines the PNG bytes. Default 'file'. */
   output?: 'file' | 'base64';
+  /** Frame (DICOM) or slice (NIfTI, along axis 2) of a multi-image file, 0-based; default 0. Scoring ids name it
+   * as `<file>#slice=N` / `<file>#frame=N`. */
+  slice?: number;
 }
 export interface HeatmapResult {
   /** The image-level score. */
@@ -118,6 +121,32 @@ export interface HeatmapResult {
   pngBase64?: string;
   /** True when served from the on-disk cache. */
   cached: boolean;
+}
+
+/** Window of a rendered source image: 'auto' (default) the decoder's value range (DICOM window, NIfTI volume range,
+ * the bit depth's range for raster) narrowed to the image's min..max when that is smaller; 'minmax' this image's
+ * own min..max; or an explicit [low, high] in stored intensity units. */
+export type ImageWindow = 'auto' | 'minmax' | [number, number];
+
+export interface RenderImageParams {
+  image: FileRef;
+  /** Frame or slice of a multi-image file, 0-based; default 0. */
+  slice?: number;
+  window?: ImageWindow;
+}
+export interface RenderImageResult {
+  /** 8-bit grey PNG of the decoded image at its stored size. */
+  pngBase64: string;
+  width: number;
+  height: number;
+  /** The frame/slice rendered, and how many the file holds (1 for raster images). */
+  slice: number;
+  frames: number;
+  /** e.g. 'png', 'tiff', 'dicom', 'nifti'. */
+  format: string;
+  bitDepth: number;
+  /** Intensities mapped to 0 and 255. */
+  window: [number, number];
 }
 
 // ---- queries ---------------------------------------------------------------------------------------------
@@ -133,6 +162,37 @@ export interface DatasetSummary {
   sizes: Record<string, number>;
   /** Plain-text lines a client may show as is. */
   text: string;
+}
+
+export interface LeakageParams {
+  /** A dataset config, or an experiment config (its dataset is checked). */
+  config: FileRef;
+}
+export interface LeakageImage {
+  path: string;
+  split: string;
+  className: string;
+}
+export interface LeakagePairInfo {
+  /** `a` is the reference image (train/validation/unlabelled), `b` the test image (for leakage pairs). */
+  a: LeakageImage;
+  b: LeakageImage;
+  /** 'file': same bytes; 'pixels': same decoded pixels; 'near': perceptual hash within `distance` bits. */
+  kind: 'file' | 'pixels' | 'near';
+  /** pHash hamming distance (0 for exact duplicates). */
+  distance: number;
+  /** Fine-detail correlation (1 for exact duplicates). */
+  correlation: number;
+}
+export interface LeakageResult {
+  /** Test images duplicating an image the model may see. */
+  pairs: LeakagePairInfo[];
+  /** Duplicates within the test set (inflate metrics, not leakage). */
+  withinTest: LeakagePairInfo[];
+  checked: { reference: number; test: number };
+  unreadable: { path: string; reason: string }[];
+  /** True when the report came from the daemon's cache (same items and folder mtimes as an earlier check). */
+  cached: boolean;
 }
 
 export interface ListRunsParams {
@@ -167,6 +227,8 @@ export interface RunMetricsResult {
   metrics: Record<string, number>;
   /** Training curves when recorded: { loss: [..], step: [..] } (loss per logged step). */
   curves?: Record<string, number[]>;
+  /** 95% bootstrap confidence intervals by metric name (as in `metrics`), when the evaluation recorded them. */
+  intervals?: Record<string, [number, number]>;
 }
 
 export interface CancelParams {
@@ -205,6 +267,8 @@ export const Methods = {
   listRuns: 'medad/listRuns',
   runMetrics: 'medad/runMetrics',
   cancel: 'medad/cancel',
+  renderImage: 'medad/renderImage',
+  leakage: 'medad/leakage',
   status: 'medad/status',
   ready: 'medad/ready',
   jobState: 'medad/jobState',
@@ -218,6 +282,8 @@ export const DatasetSummaryRequest = new RequestType<DatasetSummaryParams, Datas
 export const ListRunsRequest = new RequestType<ListRunsParams, ListRunsResult, void>(Methods.listRuns);
 export const RunMetricsRequest = new RequestType<RunMetricsParams, RunMetricsResult, void>(Methods.runMetrics);
 export const CancelRequest = new RequestType<CancelParams, CancelResult, void>(Methods.cancel);
+export const RenderImageRequest = new RequestType<RenderImageParams, RenderImageResult, void>(Methods.renderImage);
+export const LeakageRequest = new RequestType<LeakageParams, LeakageResult, void>(Methods.leakage);
 export const StatusRequest = new RequestType0<StatusResult, void>(Methods.status);
 
 /** Sent once, when the compute backend is initialised (or failed to). */

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node.js';
 import { ResponseError } from 'vscode-languageserver/node.js';
+import { RenderParamsError } from './engine/render-image.js';
 import type { EditorEngine } from './engine/types.js';
 import { cachePaths, heatmapKey, readCached, writeMeta } from './jobs/heatmap-cache.js';
 import { startProgress } from './jobs/progress.js';
@@ -49,6 +50,7 @@ function checkHeatmapOptions(p: P.HeatmapParams): void {
   if (p.colormap !== undefined && !COLORMAPS.includes(p.colormap)) throw bad(`colormap must be one of ${COLORMAPS.join(', ')}`);
   if (p.normalisation !== undefined && !NORMALISATIONS.includes(p.normalisation)) throw bad(`normalisation must be one of ${NORMALISATIONS.join(', ')}`);
   const r = p.range;
+  if (p.slice !== undefined && !(Number.isInteger(p.slice) && p.slice >= 0)) throw bad('slice must be an integer >= 0');
   if (p.normalisation === 'fixed' && !(Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[1] > r[0])) throw bad("normalisation 'fixed' needs range [low, high] with low < high");
 }
 
@@ -143,6 +145,25 @@ export function registerRequests(ctx: RequestContext): void {
     const ctl = new AbortController();
     token.onCancellationRequested(() => ctl.abort());
     return engine.datasetSummary(file, ctl.signal);
+  });
+
+  handle<P.RenderImageParams, P.RenderImageResult>(P.RenderImageRequest, async (p) => {
+    const image = sandbox.resolve(p.image, 'image');
+    await mustExist(image, 'image');
+    if (p.slice !== undefined && typeof p.slice !== 'number') throw new ResponseError(P.MedadErrorCodes.InvalidParams, 'medad/renderImage: slice must be a number');
+    try {
+      return await engine.renderImage(image, p.slice, p.window);
+    } catch (e) {
+      throw e instanceof RenderParamsError ? new ResponseError(P.MedadErrorCodes.InvalidParams, `medad/renderImage: ${e.message}`) : e;
+    }
+  });
+
+  handle<P.LeakageParams, P.LeakageResult>(P.LeakageRequest, async (p, token) => {
+    const file = sandbox.resolve(p.config, 'config');
+    await mustExist(file, 'config');
+    const ctl = new AbortController();
+    token.onCancellationRequested(() => ctl.abort());
+    return engine.leakage(file, ctl.signal);
   });
 
   handle<P.ListRunsParams, P.ListRunsResult>(P.ListRunsRequest, async (p) => {

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../../core/src/demo/dataset.js';
 import { CodeLensRequest, DidOpenTextDocumentNotification, HoverRequest, WorkDoneProgress } from 'vscode-languageserver-protocol/node.js';
 import type { MarkupContent, WorkDoneProgressReport } from 'vscode-languageserver-protocol/node.js';
-import { CancelRequest, DatasetSummaryRequest, EvaluateRequest, HeatmapRequest, ListRunsRequest, MedadErrorCodes, RunMetricsRequest, TrainRequest } from '../src/protocol.js';
+import { CancelRequest, DatasetSummaryRequest, EvaluateRequest, HeatmapRequest, ListRunsRequest, MedadErrorCodes, RunMetricsRequest, ScoreImagesRequest, TrainRequest } from '../src/protocol.js';
 import type { JobInfo } from '../src/protocol.js';
 import { startDaemon, uriOf } from './helpers.js';
+import { writeNiftiU8 } from './nifti-fixture.js';
 import type { Daemon } from './helpers.js';
 
 let d: Daemon;
@@ -84,6 +85,10 @@ describe('real engine', () => {
     const m = await d.conn.sendRequest(RunMetricsRequest, { runDir: trainedRun });
     expect(m.metrics.AUROC).toBe(r.metrics.AUROC);
     expect(m.curves?.loss.length).toBeGreaterThan(0);
+    // the intervals are metrics.json's bootstrap CIs, under the same display names, bracketing the value
+    const file = JSON.parse(readFileSync(path.join(trainedRun, 'metrics.json'), 'utf8')) as { image: { auroc: { ci: [number, number] } } };
+    expect(m.intervals?.AUROC).toEqual(file.image.auroc.ci);
+    for (const [k, [lo, hi]] of Object.entries(m.intervals ?? {})) expect(lo <= m.metrics[k] && m.metrics[k] <= hi, k).toBe(true);
     await d.conn.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: uriOf(experiment), languageId: 'yaml', version: 1, text: readFileSync(experiment, 'utf8') },
     });
@@ -109,6 +114,33 @@ describe('real engine', () => {
     const c = await d.conn.sendRequest(HeatmapRequest, { ...params, colormap: 'viridis', output: 'base64' });
     expect(c.cached).toBe(false);
     expect(Buffer.from(c.pngBase64 ?? '', 'base64').subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('renders the heatmap of one slice of a NIfTI volume: the score scoreImages gives that slice', async () => {
+    // three 32x32 slices: normal, the planted lesion image, normal (ids vol.nii#slice=0..2)
+    const png = (f: string) => decodeFile(path.join(data, f)).then(([im]) => im.data);
+    const slices = await Promise.all(['test/normal/normal_0000.png', 'test/lesion/lesion_0000.png', 'test/normal/normal_0001.png'].map(png));
+    const vol = path.join(d.workspace, 'vol.nii');
+    writeNiftiU8(vol, [32, 32, 3], slices.flatMap((s) => [...s]));
+    const scored = await d.conn.sendRequest(ScoreImagesRequest, { runDir: trainedRun, files: [vol] });
+    expect(scored.scores.map((s) => path.basename(s.file))).toEqual(['vol.nii', 'vol.nii', 'vol.nii']);
+    const params = { runDir: trainedRun, image: vol, colormap: 'gray' as const, normalisation: 'image' as const };
+    const one = await d.conn.sendRequest(HeatmapRequest, { ...params, slice: 1 });
+    const zero = await d.conn.sendRequest(HeatmapRequest, { ...params, slice: 0 });
+    expect(one).toMatchObject({ cached: false, width: 32, height: 32 });
+    expect(zero.cached).toBe(false);
+    expect(one.score).toBeCloseTo(scored.scores[1].score, 5);
+    expect(zero.score).toBeCloseTo(scored.scores[0].score, 5);
+    expect(one.score).toBeGreaterThan(zero.score);
+    const [map] = await decodeFile(one.mapPath as string);
+    const [mask] = await decodeFile(path.join(data, 'test/masks/lesion_0000.png'));
+    let inside = 0, nIn = 0, outside = 0, nOut = 0;
+    mask.data.forEach((m, i) => (m > 0.5 ? ((inside += map.data[i]), nIn++) : ((outside += map.data[i]), nOut++)));
+    expect(inside / nIn).toBeGreaterThan(outside / nOut);
+    const past = await d.conn.sendRequest(HeatmapRequest, { ...params, slice: 3 }).catch((e: { message: string }) => e);
+    expect((past as { message: string }).message).toMatch(/vol\.nii: slice 3 is out of range \(the file holds 3 images\)/);
+    const bad = await d.conn.sendRequest(HeatmapRequest, { ...params, slice: -1 }).catch((e: { code: number }) => e);
+    expect(bad).toMatchObject({ code: MedadErrorCodes.InvalidParams });
   });
 
   it('summarises the dataset', async () => {

@@ -28,7 +28,35 @@ const spacer = el('div', { class: 'grid-spacer' });
 const cells = el('div', { class: 'grid-cells' });
 spacer.append(cells);
 viewport.append(spacer);
-app.append(title, bar, status, hists, viewport);
+// the leakage check's duplicate pairs, side by side (filled when the daemon's check of the dataset config returns)
+const dups = el('details', { id: 'duplicates', class: 'duplicates', hidden: '' });
+const dupsTitle = el('summary', {}, 'Duplicates');
+const dupsList = el('div', { class: 'dup-list', role: 'list' });
+dups.append(dupsTitle, dupsList);
+app.append(title, bar, status, hists, dups, viewport);
+
+interface DupSide { file: string; src: string; split: string; cls: string }
+interface DupPair { a: DupSide; b: DupSide; kind: string; distance: number; correlation: number }
+function dupSide(s: DupSide): HTMLElement {
+  const b = el('button', { class: 'thumb', title: s.file, 'data-file': s.file, 'data-split': s.split });
+  if (s.src) b.append(el('img', { src: s.src, alt: s.file.split('/').pop() ?? '' }));
+  else b.append(el('div', { class: 'noimg' }, s.file.split('.').pop() ?? '?'));
+  b.append(el('span', { class: 'caption' }, `${s.split}/${s.cls} ${s.file.split('/').pop() ?? ''}`));
+  b.addEventListener('click', () => vscode.postMessage({ type: 'open', file: s.file }));
+  return b;
+}
+function showDuplicates(pairs: DupPair[], within: DupPair[]): void {
+  const rows = [...pairs.map((p) => ({ p, what: 'train/test' })), ...within.map((p) => ({ p, what: 'within test' }))];
+  dups.hidden = false;
+  dups.open = pairs.length > 0;
+  dupsTitle.textContent = `Duplicates: ${pairs.length} train/test pair${pairs.length === 1 ? '' : 's'} (leakage), ${within.length} within the test set`;
+  dupsList.replaceChildren(...rows.map(({ p, what }) => {
+    const row = el('div', { class: 'dup-pair', role: 'listitem', 'data-kind': p.kind });
+    const how = p.kind === 'near' ? `near duplicate: pHash ${p.distance} bits apart, detail correlation ${p.correlation.toFixed(2)}` : p.kind === 'file' ? 'identical files' : 'identical pixels';
+    row.append(dupSide(p.a), dupSide(p.b), el('span', { class: 'dup-kind' }, `${what}: ${how}`));
+    return row;
+  }));
+}
 
 function options(sel: HTMLSelectElement, values: string[], current: string | undefined): void {
   sel.replaceChildren(el('option', { value: '' }, 'all'), ...values.map((v) => el('option', { value: v }, v || '(none)')));
@@ -112,6 +140,11 @@ window.addEventListener('message', (ev: MessageEvent) => {
   if (m.type === 'error') {
     status.textContent = m.message ?? 'error';
     status.classList.add('error');
+  }
+  if (m.type === 'duplicates') {
+    const d = m as unknown as { pairs: DupPair[]; withinTest: DupPair[] };
+    showDuplicates(d.pairs, d.withinTest);
+    requestAnimationFrame(render);
   }
   if (m.type !== 'items' || !m.items) return;
   all = m.items.map((i) => ({ ...i, score: i.score ?? Number.NaN }));

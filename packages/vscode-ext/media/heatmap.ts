@@ -54,7 +54,19 @@ const original = el('canvas', { id: 'original', 'aria-label': 'Original image' }
 const overlay = el('canvas', { id: 'overlay', tabindex: '0', 'aria-label': 'Image with anomaly map overlay' });
 canvases.append(original, overlay);
 const hover = el('p', { id: 'hover', 'aria-live': 'off' }, ' ');
-app.append(title, header, scoreLine, status, canvases, hover);
+// volumes and multi-frame files: a slice slider (shown once the daemon says the file holds more than one image)
+const sliceBar = el('div', { class: 'toolbar', hidden: '' });
+const slice = el('input', { id: 'slice', type: 'range', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'Slice' });
+const sliceText = el('span', { id: 'slice-value' });
+sliceBar.append(label('Slice', slice), sliceText);
+app.append(title, header, sliceBar, scoreLine, status, canvases, hover);
+/** The daemon's rendering of a format the browser cannot show (TIFF, DICOM, NIfTI, 16-bit PNG). */
+let source: Promise<Pixels> | undefined;
+let sourceNote = '';
+slice.addEventListener('change', () => {
+  status.textContent = `Loading slice ${slice.value}…`;
+  vscode.postMessage({ type: 'slice', slice: Number(slice.value) });
+});
 
 function draw(): void {
   if (!image || !map) return;
@@ -102,7 +114,7 @@ function showPixel(ev: MouseEvent): void {
 original.addEventListener('mousemove', showPixel);
 overlay.addEventListener('mousemove', showPixel);
 
-interface HeatmapMsg { type: 'heatmap'; png?: string; score: number; range: [number, number]; width: number; height: number; run: string }
+interface HeatmapMsg { type: 'heatmap'; png?: string; score: number; range: [number, number]; width: number; height: number; run: string; slice?: number }
 window.addEventListener('message', (ev: MessageEvent) => {
   const m = ev.data as { type: string; message?: string };
   if (m.type === 'status') status.textContent = m.message ?? '';
@@ -111,6 +123,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
     status.classList.add('error');
   }
   if (m.type === 'heatmap') void onHeatmap(m as HeatmapMsg);
+  if (m.type === 'source') onSource(m as unknown as SourceMsg);
   if (m.type === 'standing') {
     const s = m as unknown as { rank: number; total: number; percentile: number };
     scoreLine.textContent += `, rank ${s.rank} of ${s.total} (percentile ${s.percentile.toFixed(1)})`;
@@ -118,12 +131,35 @@ window.addEventListener('message', (ev: MessageEvent) => {
   }
 });
 
+interface SourceMsg { png: string; slice: number; frames: number; format: string; bitDepth: number; window: [number, number] }
+function onSource(m: SourceMsg): void {
+  source = loadPixels(`data:image/png;base64,${m.png}`);
+  sourceNote = `${m.format}, ${m.bitDepth}-bit, shown with window ${fmt(m.window[0])}…${fmt(m.window[1])}`;
+  if (m.frames > 1) {
+    sliceBar.hidden = false;
+    slice.max = String(m.frames - 1);
+    slice.value = String(m.slice);
+    sliceText.textContent = `${m.slice + 1} of ${m.frames}`;
+    slice.dataset.frames = String(m.frames);
+  }
+  // the original image shows at once, before the map (which needs a run) arrives
+  void source.then((px) => {
+    if (map) return;
+    image = px;
+    canvases.hidden = false;
+    original.width = px.width;
+    original.height = px.height;
+    original.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(px.data), px.width, px.height), 0, 0);
+  });
+}
+
 async function onHeatmap(m: HeatmapMsg): Promise<void> {
   try {
     if (!m.png) throw new Error('the daemon returned no map image');
     const mp = await loadPixels(`data:image/png;base64,${m.png}`);
     // images the browser cannot decode (TIFF, DICOM, NIfTI) are shown as a neutral gray base at map size
-    image = init.imageSrc ? await loadPixels(init.imageSrc) : { width: mp.width, height: mp.height, data: new Uint8ClampedArray(mp.width * mp.height * 4).fill(128) };
+    const rendered = source ? await source.catch(() => undefined) : undefined;
+    image = init.imageSrc ? await loadPixels(init.imageSrc) : (rendered ?? { width: mp.width, height: mp.height, data: new Uint8ClampedArray(mp.width * mp.height * 4).fill(128) });
     map = resampleNearest(grayValues(mp.data), mp.width, mp.height, image.width, image.height);
     if (init.maskSrc) {
       const mk = await loadPixels(init.maskSrc).catch(() => undefined);
@@ -147,7 +183,9 @@ async function onHeatmap(m: HeatmapMsg): Promise<void> {
     }
     scoreLine.textContent = `Image score ${fmt(m.score)} (run ${m.run})`;
     scoreLine.dataset.score = String(m.score);
-    status.textContent = init.imageSrc ? '' : 'This format is not decoded in the browser: the map is shown on a gray base.';
+    status.textContent = init.imageSrc ? '' : rendered ? `Decoded by the daemon: ${sourceNote}.` : 'This image could not be decoded: the map is shown on a gray base.';
+    original.dataset.source = init.imageSrc ? 'browser' : rendered ? 'daemon' : 'none';
+    overlay.dataset.slice = String(m.slice ?? 0);
     draw();
   } catch (e) {
     status.textContent = String(e);

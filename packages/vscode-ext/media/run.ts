@@ -12,8 +12,9 @@ const curves = el('div', { class: 'histograms' });
 const top = el('div', { class: 'top' });
 app.append(el('h2', {}, `Run ${init.run}`), note, table, curves, el('h3', {}, 'Most anomalous test images'), top);
 
-/** Groups `x`, `x_ci_low`/`x.ciLow`-style keys into one row with its interval. */
-function metricsTable(m: Record<string, number>): void {
+/** One row per metric with its interval: the daemon's `intervals` (metrics.json's bootstrap CIs), else
+ * `x_ci_low`/`x.ciLow`-style keys grouped with `x`. */
+function metricsTable(m: Record<string, number>, intervals: Record<string, [number, number]> = {}): void {
   const ci = /[._-]?(ci[._-]?(low|lo|lower|high|hi|upper)|(low|high|lower|upper))$/i;
   const rows = Object.keys(m).filter((k) => !ci.test(k));
   table.replaceChildren(el('tr', {}, ''));
@@ -22,7 +23,8 @@ function metricsTable(m: Record<string, number>): void {
     const lo = Object.keys(m).find((x) => x !== k && x.startsWith(k) && /(low|lo|lower)$/i.test(x));
     const hi = Object.keys(m).find((x) => x !== k && x.startsWith(k) && /(high|hi|upper)$/i.test(x));
     const tr = el('tr');
-    tr.append(el('td', {}, k), el('td', {}, fmt(m[k])), el('td', {}, lo && hi ? `${fmt(m[lo])} – ${fmt(m[hi])}` : ''));
+    const interval = intervals[k] ?? (lo && hi ? [m[lo], m[hi]] : undefined);
+    tr.append(el('td', {}, k), el('td', {}, fmt(m[k])), el('td', { class: 'ci' }, interval ? `${fmt(interval[0])} – ${fmt(interval[1])}` : ''));
     table.append(tr);
   }
 }
@@ -40,16 +42,17 @@ function plot(name: string, p: CurvePoints, xLabel: string, yLabel: string): HTM
     p.x.forEach((x, i) => (i ? g.lineTo(x * size, size - p.y[i] * size) : g.moveTo(x * size, size - p.y[i] * size)));
     g.stroke();
   }
+  c.dataset.points = String(p.x.length);
   const fig = el('figure');
   fig.append(c, el('figcaption', {}, `${name}: x ${xLabel}, y ${yLabel}`));
   return fig;
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type: string; metrics?: Record<string, number>; items?: Item[]; message?: string };
+  const m = ev.data as { type: string; metrics?: Record<string, number>; intervals?: Record<string, [number, number]>; items?: Item[]; message?: string };
   if (m.type === 'note') note.textContent = m.message ?? '';
   if (m.type === 'metrics' && m.metrics) {
-    metricsTable(m.metrics);
+    metricsTable(m.metrics, m.intervals);
     note.textContent = '';
   }
   if (m.type === 'scores' && m.items) {
@@ -74,6 +77,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       fig.append(c, el('figcaption', {}, `${cls} (${h.counts.reduce((a, b) => a + b, 0)})`));
       curves.append(fig);
     }
+    app.dataset.scores = String(items.length);
     top.replaceChildren(...[...items].sort((a, b) => b.score - a.score).slice(0, 12).map((i) => {
       const b = el('button', { class: 'thumb', title: i.file, 'data-file': i.file });
       if (i.src) b.append(el('img', { src: i.src, alt: '' }));

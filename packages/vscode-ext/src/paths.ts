@@ -6,6 +6,22 @@ import type { RunSummary } from '@medad/daemon/protocol';
 export const BROWSER_IMAGE = /\.(png|jpe?g|webp|gif|bmp)$/i;
 export const ANY_IMAGE = /\.(png|jpe?g|webp|tiff?|dcm|dicom|nii|nii\.gz)$/i;
 
+/** PNG bit depth from the file's first 25 bytes (signature + IHDR), undefined when they are not a PNG header. */
+export function pngBitDepth(head: Uint8Array): number | undefined {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (head.length < 25 || sig.some((b, i) => head[i] !== b) || String.fromCharCode(...head.subarray(12, 16)) !== 'IHDR') return undefined;
+  return head[24];
+}
+
+/**
+ * Whether the webview can show the file as it is. TIFF, DICOM and NIfTI are not browser formats, and a 16-bit PNG
+ * would be shown with its top 8 bits only (12-bit CT in 16 bits looks black): those go through medad/renderImage.
+ */
+export function browserCanShow(file: string, head: Uint8Array): boolean {
+  if (!BROWSER_IMAGE.test(file)) return false;
+  return !/\.png$/i.test(file) || (pngBitDepth(head) ?? 8) <= 8;
+}
+
 /** Split and class of an image in the folder layout (`<root>/<split>/<class>/<file>`), relative to `root`. */
 export function classify(root: string, file: string): { split: string; cls: string } {
   const parts = path.relative(root, file).split(path.sep);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '@medad/daemon/protocol';
-import { classify, isMaskFile, isUsableRun, labelOf, latestRun, maskCandidates, toFsPath } from '../src/paths.js';
+import { browserCanShow, classify, isMaskFile, isUsableRun, labelOf, latestRun, maskCandidates, pngBitDepth, toFsPath } from '../src/paths.js';
 
 describe('paths', () => {
   const root = path.join(path.sep, 'data', 'ds');
@@ -44,5 +44,21 @@ describe('paths', () => {
     expect(toFsPath(3)).toBeUndefined();
     expect(labelOf('normal')).toBe(0);
     expect(labelOf('lesion')).toBe(1);
+  });
+});
+
+describe('browserCanShow', () => {
+  // PNG signature + IHDR chunk length/type + width 2, height 2, then bit depth and colour type (0 = grey)
+  const header = (bits: number) => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 2, bits, 0]);
+  it('reads the bit depth of a PNG header', () => {
+    expect(pngBitDepth(header(16))).toBe(16);
+    expect(pngBitDepth(header(8))).toBe(8);
+    expect(pngBitDepth(Uint8Array.from([1, 2, 3]))).toBeUndefined();
+  });
+  it('sends 16-bit PNGs and non-browser formats through the daemon', () => {
+    expect(browserCanShow('/d/a.png', header(8))).toBe(true);
+    expect(browserCanShow('/d/a.png', header(16))).toBe(false);
+    expect(browserCanShow('/d/a.jpg', new Uint8Array())).toBe(true);
+    for (const f of ['/d/a.tif', '/d/a.dcm', '/d/v.nii', '/d/v.nii.gz']) expect(browserCanShow(f, header(8))).toBe(false);
   });
 });

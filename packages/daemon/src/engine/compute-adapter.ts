@@ -3,7 +3,9 @@
 // Runs go under the daemon's run directory (params.runRoot), never the experiment's own output.dir, so
 // everything the daemon writes stays inside its sandbox.
 import { promises as fs } from 'node:fs';
-import { evaluate, openScorer, probeFile, renderHeatmap, scoreFiles, train, type PipelineProgress, type Scorer } from '@medad/core';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { evaluate, openScorer, probeFile, readGray16Png, renderHeatmap, scoreFiles, train, type PipelineProgress, type Scorer } from '@medad/core';
 import { modelIdentity } from '../jobs/heatmap-cache.js';
 import { displayMetrics } from './metric-names.js';
 import type { ComputeEngine, JobContext } from './types.js';
@@ -51,6 +53,21 @@ async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
   await fs.rename(tmp, file);
 }
 
+/** Score and map of frame/slice `slice` of a multi-image file (ids `<file>#slice=N` / `#frame=N`, in file order). */
+async function scoreSlice(runDir: string, file: string, slice: number, ctx: JobContext): Promise<{ score: number; map: Float32Array; width: number; height: number }> {
+  const out = await fs.mkdtemp(path.join(tmpdir(), 'medad-slice-'));
+  try {
+    const r = await scoreFiles(runDir, [file], { signal: ctx.signal, maps: true, out });
+    if (r.failures.length) throw new Error(`${file}: ${r.failures[0].reason}`);
+    const s = r.scores[slice];
+    if (!s?.mapFile) throw new Error(`${file}: slice ${slice} is out of range (the file holds ${r.scores.length} images)`);
+    const map = await readGray16Png(s.mapFile, { min: r.mapRange[0], max: r.mapRange[1] });
+    return { score: s.score, map: map.data, width: map.width, height: map.height };
+  } finally {
+    await fs.rm(out, { recursive: true, force: true });
+  }
+}
+
 export function createComputeEngine(): ComputeEngine {
   return {
     async train(p, ctx) {
@@ -76,8 +93,9 @@ export function createComputeEngine(): ComputeEngine {
       ctx.onProgress(undefined, 'loading model');
       const scorer = await scorerFor(p.runDir);
       ctx.onProgress(undefined, 'scoring');
-      const scored = await scorer.score(p.image, ctx.signal);
-      // The map overlays the source image pixel for pixel (the first frame of a multi-frame file).
+      // Scorer.score scores the first frame; another frame/slice goes through scoreFiles (every image of the file)
+      const scored = p.slice ? await scoreSlice(p.runDir, p.image, p.slice, ctx) : await scorer.score(p.image, ctx.signal);
+      // The map overlays the source image (that frame/slice) pixel for pixel.
       const info = await probeFile(p.image);
       const out = await renderHeatmap(scored.map, scored.width, scored.height, {
         colormap: p.colormap,

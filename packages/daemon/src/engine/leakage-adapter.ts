@@ -17,6 +17,11 @@ export interface PreparedLeakage {
 /** Undefined when there is nothing to check (no test images). */
 export async function prepareLeakage(config: DatasetConfig, file: string): Promise<PreparedLeakage | undefined> {
   const resolved = await resolveDataset(config, path.dirname(path.resolve(file)));
+  return prepareResolved(resolved);
+}
+
+/** The same for an already resolved dataset (`medad/leakage` resolves experiment configs too). */
+export async function prepareResolved(resolved: ResolvedDataset): Promise<PreparedLeakage | undefined> {
   if (resolved.test.length === 0) return undefined;
   const items = [...resolved.train, ...resolved.validation, ...resolved.test, ...resolved.unlabelled];
   const h = createHash('sha256');

@@ -4,9 +4,9 @@
 // cancelled by a newer edit is aborted after a short grace, unless the newer edit asks for the same dataset:
 // then it joins the running check instead of starting over (typing must not restart a 10-second check).
 import { randomUUID } from 'node:crypto';
-import type { ConfigIssue, DatasetConfig } from '@medad/core';
+import type { ConfigIssue, DatasetConfig, ResolvedDataset } from '@medad/core';
 import { WorkerHost } from '../jobs/worker-host.js';
-import { placeLeakage, prepareLeakage, type LeakageReport } from './leakage-adapter.js';
+import { placeLeakage, prepareLeakage, prepareResolved, type LeakageReport } from './leakage-adapter.js';
 
 interface InFlight {
   id: string;
@@ -33,6 +33,14 @@ export class LeakageChecker {
     if (!prepared) return [];
     const report = await this.report(prepared.key, prepared.resolved, signal);
     return placeLeakage(text, config, prepared.resolved, report);
+  }
+
+  /** The raw report of a resolved dataset (the gallery's duplicate pairs); `cached` when no check ran for it. */
+  async reportOf(resolved: ResolvedDataset, signal: AbortSignal): Promise<{ report: LeakageReport | undefined; cached: boolean }> {
+    const prepared = await prepareResolved(resolved);
+    if (!prepared) return { report: undefined, cached: false };
+    const cached = this.cache.has(prepared.key);
+    return { report: await this.report(prepared.key, prepared.resolved, signal), cached };
   }
 
   async dispose(): Promise<void> {

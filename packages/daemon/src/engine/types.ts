@@ -4,7 +4,10 @@ import type { ConfigIssue, Position } from '@medad/core';
 import type {
   DatasetSummary,
   HeatmapParams,
+  ImageWindow,
+  LeakageResult,
   ReadyParams,
+  RenderImageResult,
   RunMetricsResult,
   RunSummary,
   ScoreImagesParams,
@@ -40,6 +43,10 @@ export interface EditorEngine {
   /** The expensive train/test leakage check (dataset configs; [] for others), off the JSON-RPC thread and cached. */
   leakageChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
+  /** One image (frame/slice) decoded and windowed to an 8-bit grey PNG. */
+  renderImage(file: string, slice: number | undefined, window: ImageWindow | undefined): Promise<RenderImageResult>;
+  /** The leakage report (duplicate pairs) of a dataset or experiment config, through the cached check worker. */
+  leakage(file: string, signal: AbortSignal): Promise<LeakageResult>;
   /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
   summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;

@@ -22,7 +22,7 @@ export async function heatmapKey(runDir: string, image: string, p: HeatmapParams
   const h = createHash('sha256');
   h.update(await modelIdentity(runDir));
   h.update(createHash('sha256').update(bytes).digest());
-  h.update(JSON.stringify([p.colormap ?? 'inferno', p.normalisation ?? 'global', p.range ?? null]));
+  h.update(JSON.stringify([p.colormap ?? 'inferno', p.normalisation ?? 'global', p.range ?? null, ...(p.slice ? [p.slice] : [])]));
   return h.digest('hex').slice(0, 32);
 }
 

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ListRunsRequest } from '@medad/daemon/protocol';
+import { LeakageRequest, ListRunsRequest, type LeakageImage, type LeakageResult } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError } from '../jobs.js';
 import { BROWSER_IMAGE, classify, latestRun } from '../paths.js';
@@ -17,6 +17,24 @@ import { pageHtml, webviewOptions } from './html.js';
 function folderLabel(folder: string): string {
   const ws = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
   return ws && path.resolve(ws.uri.fsPath) === path.resolve(folder) ? ws.name : vscode.workspace.asRelativePath(folder);
+}
+
+/** The medad configs directly in a folder, dataset configs first (an experiment names its dataset anyway). */
+function configsIn(folder: string): string[] {
+  const names = fs.readdirSync(folder).filter((f) => /\.medad\.ya?ml$/.test(f));
+  return names.sort((a, b) => Number(!/dataset/.test(a)) - Number(!/dataset/.test(b)) || a.localeCompare(b)).map((f) => path.join(folder, f));
+}
+
+/** The leakage report of the first config that the daemon can check (a config with errors is skipped). */
+async function leakageOf(daemon: DaemonClient, configs: string[]): Promise<LeakageResult | undefined> {
+  for (const config of configs) {
+    try {
+      return await daemon.get().sendRequest(LeakageRequest, { config: vscode.Uri.file(config).toString() });
+    } catch (e) {
+      daemon.log.appendLine(`gallery: no duplicate check with ${path.basename(config)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return undefined;
 }
 
 export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient, target: vscode.Uri | undefined): Promise<void> {
@@ -47,6 +65,11 @@ export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient
         items = (await listDatasetImages(folder)).map((f) => ({ file: f, src: src(f), ...classify(folder, f), score: Number.NaN }));
       }
       void wv.postMessage({ type: 'items', items, run: runDir ? path.basename(runDir) : undefined });
+      const config = !isDir && /\.medad\.ya?ml$/.test(uri.fsPath) ? uri.fsPath : undefined;
+      const leak = await leakageOf(daemon, config ? [config] : configsIn(folder));
+      const side = (i: LeakageImage) => ({ file: i.path, src: src(i.path), split: i.split, cls: i.className });
+      const pair = (p: LeakageResult['pairs'][number]) => ({ a: side(p.a), b: side(p.b), kind: p.kind, distance: p.distance, correlation: p.correlation });
+      if (leak) void wv.postMessage({ type: 'duplicates', pairs: leak.pairs.map(pair), withinTest: leak.withinTest.map(pair), checked: leak.checked });
     } catch (e) {
       void wv.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       reportError(daemon, 'gallery', e);

@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { HeatmapRequest, ListRunsRequest, type Normalisation, type RunSummary } from '@medad/daemon/protocol';
+import { HeatmapRequest, ListRunsRequest, RenderImageRequest, type Normalisation, type RenderImageResult, type RunSummary } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError } from '../jobs.js';
-import { ANY_IMAGE, BROWSER_IMAGE, latestRun, maskCandidates } from '../paths.js';
+import { ANY_IMAGE, browserCanShow, latestRun, maskCandidates } from '../paths.js';
 import { datasetRootOf, datasetScores } from '../scores.js';
 import { standing } from '../webview-logic/histogram.js';
 import { pageHtml, webviewOptions } from './html.js';
@@ -40,13 +40,14 @@ export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvide
     wv.options = webviewOptions(this.extensionUri, [vscode.Uri.file(path.dirname(file))]);
     const cfg = vscode.workspace.getConfiguration('medad.heatmap');
     const mask = maskCandidates(file).find((m) => fs.existsSync(m));
+    const direct = browserCanShow(file, readHead(file));
     wv.html = pageHtml(wv, this.extensionUri, {
       title: `Heatmap: ${path.basename(file)}`,
       script: 'heatmap',
       body: '<div id="app"></div>',
       init: {
         file: vscode.workspace.asRelativePath(file),
-        imageSrc: BROWSER_IMAGE.test(file) ? wv.asWebviewUri(doc.uri).toString() : undefined,
+        imageSrc: direct ? wv.asWebviewUri(doc.uri).toString() : undefined,
         maskSrc: mask ? wv.asWebviewUri(vscode.Uri.file(mask)).toString() : undefined,
         colormap: cfg.get('colormap', 'jet'),
         opacity: cfg.get('opacity', 0.5),
@@ -55,24 +56,34 @@ export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvide
     });
     const runDir = HeatmapEditorProvider.pendingRun.get(file);
     HeatmapEditorProvider.pendingRun.delete(file);
-    wv.onDidReceiveMessage((m: { type: string }) => {
-      if (m.type === 'ready') void this.load(file, wv, cfg.get<Normalisation>('normalisation', 'global'), runDir);
+    const normalisation = cfg.get<Normalisation>('normalisation', 'global');
+    wv.onDidReceiveMessage((m: { type: string; slice?: number }) => {
+      if (m.type === 'ready') void this.load(file, wv, normalisation, direct, 0, runDir);
+      // another slice of a volume (or frame of a multi-frame DICOM): its image and its map; no dataset rank
+      if (m.type === 'slice' && typeof m.slice === 'number') void this.load(file, wv, normalisation, direct, m.slice, runDir);
     });
   }
 
-  private async load(file: string, wv: vscode.Webview, normalisation: Normalisation, preferredRun?: string): Promise<void> {
+  private async load(file: string, wv: vscode.Webview, normalisation: Normalisation, direct: boolean, slice: number, preferredRun?: string): Promise<void> {
     const post = (msg: unknown) => void wv.postMessage(msg);
     try {
+      // formats the webview cannot show come decoded and windowed from the daemon (before the map: no run needed)
+      let source: RenderImageResult | undefined;
+      if (!direct) {
+        source = await this.daemon.get().sendRequest(RenderImageRequest, { image: file, slice });
+        post({ type: 'source', png: source.pngBase64, slice: source.slice, frames: source.frames, format: source.format, bitDepth: source.bitDepth, window: source.window });
+      }
       const run = await runForFile(this.daemon, file, preferredRun);
       if (!run) {
         post({ type: 'error', message: 'No finished run yet: train an experiment first (the Train lens on its config).' });
         return;
       }
       post({ type: 'status', message: `Computing the anomaly map with ${path.basename(run.runDir)}…` });
-      const r = await this.daemon.get().sendRequest(HeatmapRequest, { runDir: run.runDir, image: file, colormap: 'gray', normalisation, output: 'base64' });
+      const r = await this.daemon.get().sendRequest(HeatmapRequest, { runDir: run.runDir, image: file, colormap: 'gray', normalisation, output: 'base64', ...(slice ? { slice } : {}) });
       let png = r.pngBase64;
       if (!png && r.mapPath) png = (await fs.promises.readFile(r.mapPath)).toString('base64');
-      post({ type: 'heatmap', png, score: r.score, range: r.range, width: r.width, height: r.height, run: path.basename(run.runDir) });
+      post({ type: 'heatmap', png, score: r.score, range: r.range, width: r.width, height: r.height, run: path.basename(run.runDir), slice });
+      if (slice > 0 || (source && source.frames > 1)) return;
       // rank/percentile within the dataset: scores of the whole dataset folder (cached per run)
       // the map is already shown: a scoring failure only costs the rank line, so it is logged, not raised
       const scores = await datasetScores(this.daemon, run.runDir, datasetRootOf(file)).catch((e: unknown) => {
@@ -84,6 +95,21 @@ export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvide
       post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       reportError(this.daemon, 'heatmap', e);
     }
+  }
+}
+
+/** The first bytes of a file (a PNG's header says its bit depth); empty when it cannot be read. */
+function readHead(file: string): Uint8Array {
+  const head = Buffer.alloc(32);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      return head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return new Uint8Array();
   }
 }
 

@@ -30,7 +30,7 @@ export async function showRun(extensionUri: vscode.Uri, daemon: DaemonClient, re
     if (m.type !== 'ready') return;
     try {
       const metrics = await daemon.get().sendRequest(RunMetricsRequest, { runDir });
-      void wv.postMessage({ type: 'metrics', metrics: metrics.metrics, curves: metrics.curves });
+      void wv.postMessage({ type: 'metrics', metrics: metrics.metrics, intervals: metrics.intervals, curves: metrics.curves });
       const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
       const exp = runs.find((r) => path.resolve(r.runDir) === path.resolve(runDir))?.experiment;
       if (!exp) return void wv.postMessage({ type: 'note', message: 'The run does not name its experiment: no per-image scores.' });
