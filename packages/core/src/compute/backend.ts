@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerBatchNormKernels } from './batch-norm.js';
 import { registerMissingGradients } from './gradients.js';
 import { LADDER, defaultLoaders, prepareWasm, type BackendName, type RungInfo, type RungLoaders } from './rungs.js';
+import { resolveWasmThreads } from './wasm-threads.js';
 
 export { LADDER, defaultLoaders, prepareWasm };
 export type { BackendName, RungInfo, RungLoader, RungLoaders } from './rungs.js';
@@ -21,10 +22,14 @@ export interface BackendReport {
 
 export interface InitBackendOptions {
   prefer?: BackendName | 'auto';
+  /** wasm threads (1-8). Default: MEDAD_WASM_THREADS, else the CPU count capped at 4. */
   threads?: number;
   /** Test seam: replace rung loaders. */
   loaders?: Partial<RungLoaders>;
-  /** Defaults to process.env; MEDAD_BACKEND there beats `prefer` (the user's override of a configured choice). */
+  /**
+   * Defaults to process.env; MEDAD_BACKEND there beats `prefer` (the user's override of a configured choice), while
+   * MEDAD_WASM_THREADS only fills in when `threads` is not given.
+   */
   env?: Record<string, string | undefined>;
 }
 
@@ -41,6 +46,7 @@ async function climb(opts: InitBackendOptions): Promise<BackendReport> {
   const env = opts.env ?? process.env;
   const fromEnv = env.MEDAD_BACKEND ? parsePrefer(env.MEDAD_BACKEND, 'MEDAD_BACKEND') : undefined;
   const prefer = fromEnv ?? (opts.prefer ? parsePrefer(opts.prefer, 'prefer') : 'auto');
+  const threads = resolveWasmThreads(opts.threads, env);
   const loaders: RungLoaders = { ...defaultLoaders, ...opts.loaders };
   const start = prefer === 'auto' ? 0 : LADDER.indexOf(prefer);
   const reasons: Partial<Record<BackendName, string>> = {};
@@ -50,7 +56,7 @@ async function climb(opts: InitBackendOptions): Promise<BackendReport> {
   for (const name of LADDER.slice(start)) {
     let info: RungInfo;
     try {
-      info = await loaders[name]({ threads: opts.threads });
+      info = await loaders[name]({ threads });
     } catch (e) {
       reasons[name] = (e instanceof Error ? e.message : String(e)).split('\n')[0];
       continue;

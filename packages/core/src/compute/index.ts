@@ -5,3 +5,4 @@ export * from './capabilities.js';
 export * from './gradients.js';
 export * from './memory.js';
 export * from './wasm-kernels.js';
+export { DEFAULT_WASM_THREADS_CAP, MAX_WASM_THREADS, defaultWasmThreads, resolveWasmThreads } from './wasm-threads.js';

@@ -3,7 +3,9 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from './wasm-kernels.js';
+import { settleWasmWorkers, threadedWasmBlocker, withThreadedWasmShims } from './wasm-threads.js';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export const LADDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
@@ -112,30 +114,44 @@ export async function prepareWasm(): Promise<string[]> {
   return registerWasmTrainingKernels();
 }
 
+/** Starts the threaded SIMD build with `want` threads; returns the pool size, or throws why it could not. */
+async function activateThreadedWasm(wasm: typeof import('@tensorflow/tfjs-backend-wasm'), want: number): Promise<number> {
+  const blocker = threadedWasmBlocker();
+  if (blocker !== null) throw new Error(blocker);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  wasm.setThreadsCount(want);
+  await withThreadedWasmShims(want, () => activate('wasm'));
+  settleWasmWorkers((tf.backend() as BackendWasm).wasm);
+  return wasm.getThreadsCount();
+}
+
 async function loadWasm(opts: RungOptions): Promise<RungInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const added = await prepareWasm();
   const notes: string[] = [];
   if (added.length > 0) notes.push(`registered wasm kernels: ${added.join(', ')}`);
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  const want = opts.threads ?? 1;
   let threads = 1;
   let active = false;
-  const want = opts.threads ?? 1;
-  if (want > 1) {
-    // tfjs turns threads off in Node (tfjs#3830); forcing them on fails because the threaded binary starts its
-    // workers from blob: URLs, which Node's Worker refuses. Try anyway (a later Node/tfjs may cope), then fall back.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-    wasm.setThreadsCount(want);
+  // tf.engine().registry, not tf.findBackend: findBackend would start the backend (single-threaded) if it is not.
+  if (tf.engine().registry.wasm !== undefined) {
+    // A process holds one wasm module: once started, its pool size is fixed.
+    await activate('wasm');
+    threads = wasm.getThreadsCount();
+    if (threads !== want) notes.push(`wasm was already started with ${threads} thread(s); threads=${want} not applied`);
+    return { threads, simd, notes, versions: { 'tfjs-backend-wasm': wasm.version_wasm } };
+  }
+  if (want > 1 && !simd) notes.push('single-threaded: the threaded wasm build needs SIMD, which this runtime lacks');
+  else if (want > 1) {
     try {
-      await activate('wasm');
+      threads = await activateThreadedWasm(wasm, want);
       active = true;
-      threads = wasm.getThreadsCount();
+      if (threads < want) notes.push(`asked for ${want} wasm threads, the pool has ${threads}`);
     } catch (e) {
       notes.push(`threaded wasm failed (${errMsg(e)}); single-threaded`);
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     }
-  } else {
-    notes.push('single-threaded: tfjs disables wasm threads under Node (tfjs#3830)');
   }
   if (!active) await activate('wasm');
   return { threads, simd, notes, versions: { 'tfjs-backend-wasm': wasm.version_wasm } };

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   backendCapabilities,
   defaultLoaders,
+  defaultWasmThreads,
   describeBackend,
   initBackend,
   resetBackendCache,
@@ -21,7 +22,7 @@ describe('initBackend ladder', () => {
     expect(r.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(r.reasons).toEqual({ tensorflow: 'tfjs-node absent', webgpu: 'no adapter' });
-    expect(r.threads).toBe(1);
+    expect(r.threads).toBe(defaultWasmThreads()); // the threaded build under Node (wasm-threads.ts)
     expect(typeof r.simd).toBe('boolean');
     expect(r.versions['tfjs-backend-wasm']).toMatch(/^\d+\.\d+/);
     expect(describeBackend(r)).toMatch(/^wasm .*tensorflow: tfjs-node absent; webgpu: no adapter/);
