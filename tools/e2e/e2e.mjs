@@ -1,5 +1,5 @@
 // Playwright e2e of the medad extension in code-server. Usage: node e2e.mjs <baseUrl> <workspaceDir> <artifactsDir>
-/* global window */
+/* global window, getComputedStyle, document */
 // Steps, in order (E2E_STEPS, a comma list, default all): activate, diagnostic, train, evaluate, heatmap, restart,
 // gallery. evaluate, heatmap and gallery need a trained run (the train step, or one already in the workspace). Each step saves a
 // screenshot; a failure saves failure.png and names the step.
@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { checkRunPanel, openRunFromView } from './run-panel.mjs';
-import { activeWebview, daemonPids, openFile, pickInQuickInput, recorded, retry, runCommand, startRecorder, until } from './ui.mjs';
+import { activeWebview, daemonPids, openFile, pickInQuickInput, QI, recorded, retry, runCommand, startRecorder, until } from './ui.mjs';
 
 const [base, ws, art] = process.argv.slice(2);
-const ALL = ['activate', 'diagnostic', 'train', 'evaluate', 'heatmap', 'restart', 'gallery'];
+const ALL = ['activate', 'diagnostic', 'train', 'evaluate', 'heatmap', 'restart', 'gallery', 'themes'];
 const steps = (process.env.E2E_STEPS || ALL.join(',')).split(',').filter(Boolean);
 const unknown = steps.filter((s) => !ALL.includes(s));
 if (unknown.length) throw new Error(`unknown E2E_STEPS: ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
@@ -37,7 +37,15 @@ const local = (u) => u.startsWith(base) || /^(data|blob|about|chrome|vscode-\w+)
 const external = new Set();
 const failed = new Set();
 ctx.on('request', (r) => !local(r.url()) && external.add(r.url().slice(0, 120)));
-ctx.on('requestfailed', (r) => r.url().includes('vscode-resource') && failed.add(`${r.url().slice(-80)}: ${r.failure()?.errorText}`));
+ctx.on('requestfailed', (r) => {
+  if (!r.url().includes('vscode-resource')) return;
+  // a webview's own index.html aborted: the workbench replaced the iframe while it loaded (seen under CPU load when
+  // an editor opens and is re-revealed quickly), not a resource the webview could not get
+  if (r.resourceType() === 'document' && r.failure()?.errorText === 'net::ERR_ABORTED' && /\/index\.html\?/.test(r.url())) {
+    return console.log(`note: webview document load aborted (iframe replaced): ${r.url().slice(0, 100)}`);
+  }
+  failed.add(`${r.url().slice(-80)}: ${r.failure()?.errorText}`);
+});
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 page.setDefaultTimeout(30_000);
 page.on('pageerror', (e) => console.log('pageerror:', e.message));
@@ -207,6 +215,41 @@ const run = {
     await until('both duplicate thumbnails to load', 10_000, () => pair.locator('.thumb img').evaluateAll((els) => els.length === 2 && els.every((i) => i.naturalWidth > 0)));
     await pair.scrollIntoViewIfNeeded();
     await shot('10-gallery-duplicates.png');
+    await galleryRendersAndKeys(wv);
+  },
+
+  /** Every webview in the dark and high-contrast themes (the e2e's default is light), through the theme picker
+   * (Preferences: Color Theme), with screenshots and the text/background contrast each webview got. */
+  async themes() {
+    const tabs = [['Run:', 'run'], ['lesion_0000.png', 'heatmap'], ['Gallery:', 'gallery']];
+    for (const [theme, tag, token] of [['Dark Modern', 'dark', 'vs-dark'], ['Dark High Contrast', 'hc', 'hc-black'], ['Light High Contrast', 'hc-light', 'hc-light'], ['Light Modern', 'light', 'vs']]) {
+      await retry(`pick the ${theme} theme`, 3, async () => {
+        await page.keyboard.press('Escape');
+        await page.locator('.monaco-workbench').focus().catch(() => undefined);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+T'); // Preferences: Color Theme (Quick Open's fuzzy match can pick the marketplace)
+        // the theme picker (not the marketplace's): its rows are the installed themes
+        await page.locator('.quick-input-widget input[placeholder*="Color Theme"]').waitFor({ timeout: 8000 });
+        await page.locator(QI).fill(theme);
+        const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) }).first();
+        await row.waitFor({ timeout: 8000 });
+        await row.click();
+        await until(`the ${theme} theme`, 8000, async () => (await page.locator('.monaco-workbench').getAttribute('class'))?.split(/\s+/).includes(token));
+      });
+      if (tag === 'light') break; // back to the default for any later step
+      for (const [tab, name] of tabs) {
+        const t = page.locator('.tab', { hasText: tab }).first();
+        if (!(await t.count())) continue;
+        await t.click();
+        await page.waitForTimeout(700);
+        const wv = activeWebview(page);
+        // the webview's own colours: text against background, from the theme variables it was given
+        const c = await wv.locator('body').evaluate((b) => ({ fg: getComputedStyle(b).color, bg: getComputedStyle(b).backgroundColor }));
+        lap(`${theme} / ${name}: text ${c.fg} on ${c.bg} (contrast ${contrast(c.fg, c.bg).toFixed(1)}:1)`);
+        if (contrast(c.fg, c.bg) < 4.5) fail(`${name} webview text contrast under 4.5:1 in ${theme}: ${JSON.stringify(c)}`);
+        await shot(`11-${tag}-${name}.png`);
+      }
+    }
   },
 };
 
@@ -237,6 +280,54 @@ async function wideImage() {
   if (!(o.hi >= 200 && o.hi - o.lo >= 150)) fail(`the 16-bit image is drawn without contrast: ${JSON.stringify(o)}`);
   await page.waitForTimeout(300);
   await shot('07-heatmap-16bit.png');
+}
+
+/** WCAG contrast ratio of two CSS rgb() colours. */
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, bl] = (c.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** The gallery's daemon-rendered thumbnail (the 16-bit PNG, which a browser would show with its top byte only) and
+ * its keyboard model: arrows move the selection (aria-activedescendant), Enter opens the selected image's heatmap. */
+async function galleryRendersAndKeys(wv) {
+  const cell = wv.locator('#grid .thumb[data-file$="/lesion16_0000.png"]').first();
+  await wv.locator('#grid').evaluate((g) => (g.scrollTop = 0));
+  await cell.waitFor({ timeout: 10_000 });
+  const img = cell.locator('img[data-source="daemon"]');
+  await img.waitFor({ timeout: 30_000 }).catch(async () => fail(`the 16-bit thumbnail was not rendered by the daemon: ${await cell.innerHTML()}`));
+  const px = await img.evaluate(async (i) => {
+    await i.decode();
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [i.naturalWidth, i.naturalHeight];
+    const g = c.getContext('2d');
+    g.drawImage(i, 0, 0);
+    const a = g.getImageData(0, 0, c.width, c.height).data;
+    let lo = 255;
+    let hi = 0;
+    for (let k = 0; k < a.length; k += 4) [lo, hi] = [Math.min(lo, a[k]), Math.max(hi, a[k])];
+    return { w: c.width, lo, hi };
+  });
+  lap(`gallery: 16-bit thumbnail rendered by the daemon ${JSON.stringify(px)}`);
+  if (!(px.hi - px.lo >= 150)) fail(`the daemon-rendered thumbnail has no contrast: ${JSON.stringify(px)}`);
+  const grid = wv.locator('#grid');
+  await grid.focus();
+  await grid.press('Home');
+  await grid.press('ArrowRight');
+  await grid.press('ArrowDown');
+  const sel = await wv.locator('.thumb.focused').evaluate((e) => ({ index: e.dataset.index, selected: e.getAttribute('aria-selected'), file: e.dataset.file, active: e.parentElement.closest('[role=listbox]').getAttribute('aria-activedescendant'), columns: getComputedStyle(e.parentElement).gridTemplateColumns.split(' ').length }));
+  lap(`gallery keyboard: Home, ArrowRight, ArrowDown -> ${JSON.stringify(sel)}`);
+  if (Number(sel.index) !== 1 + sel.columns || sel.selected !== 'true' || sel.active !== `cell-${sel.index}`) fail(`arrow keys did not move the gallery selection: ${JSON.stringify(sel)}`);
+  await grid.press('Enter');
+  const name = sel.file.split('/').pop();
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+  await activeWebview(page).locator('canvas#overlay[data-drawn]').waitFor({ timeout: 60_000 });
+  lap(`gallery keyboard: Enter opened the heatmap of ${name}`);
+  await page.locator('.tab', { hasText: 'Gallery:' }).first().click();
 }
 
 /** Waits for the status bar to name a backend; fails at once when the extension gave up restarting a daemon that

@@ -1,9 +1,11 @@
-// Gallery webview: a virtualised thumbnail grid (only visible rows are in the DOM), class/split filters,
-// per-class score histograms, keyboard navigation; Enter or a click opens the heatmap.
+// Gallery webview: a virtualised thumbnail grid (only visible rows are in the DOM), class/split filters, the
+// per-class score histogram, keyboard navigation (a listbox with an active descendant); Enter or a click opens the
+// heatmap. Thumbnails of formats the browser cannot show are asked of the daemon for the visible window only.
 import { distinct, filterAndSort, type GalleryFilter, type GalleryItem } from '../src/webview-logic/gallery-model.js';
 import { histogramsByClass } from '../src/webview-logic/histogram.js';
-import { gridWindow, moveIndex } from '../src/webview-logic/virtual-grid.js';
-import { el, fmt, initData, themeColor, vscode } from './common.js';
+import { histogramSvg } from '../src/webview-logic/svg-chart.js';
+import { gridKey, gridWindow } from '../src/webview-logic/virtual-grid.js';
+import { el, fmt, initData, vscode } from './common.js';
 
 const CELL_W = 132;
 const CELL_H = 156;
@@ -23,7 +25,7 @@ const clsSel = el('select', { id: 'class-filter', 'aria-label': 'Class' });
 const splitSel = el('select', { id: 'split-filter', 'aria-label': 'Split' });
 bar.append(el('label', {}, 'Class '), clsSel, el('label', {}, 'Split '), splitSel);
 const hists = el('div', { id: 'histograms', class: 'histograms' });
-const viewport = el('div', { id: 'grid', class: 'grid-viewport', tabindex: '0', role: 'grid', 'aria-label': 'Images, most anomalous first' });
+const viewport = el('div', { id: 'grid', class: 'grid-viewport', tabindex: '0', role: 'listbox', 'aria-label': 'Images, most anomalous first (arrow keys move, Enter opens the heatmap)' });
 const spacer = el('div', { class: 'grid-spacer' });
 const cells = el('div', { class: 'grid-cells' });
 spacer.append(cells);
@@ -35,21 +37,45 @@ const dupsList = el('div', { class: 'dup-list', role: 'list' });
 dups.append(dupsTitle, dupsList);
 app.append(title, bar, status, hists, dups, viewport);
 
+/** Daemon renderings by file ('' while asked for, 'error:…' when it failed); see requestThumbs. */
+const rendered = new Map<string, string>();
+let runThreshold: number | undefined;
+
+/** The image of a thumbnail: the file itself, the daemon's rendering, or a placeholder while it is rendered. */
+function picture(file: string, src: string): HTMLElement {
+  const r = src || rendered.get(file);
+  if (r && !r.startsWith('error:')) return el('img', { src: r, alt: file.split('/').pop() ?? '', 'data-source': src ? 'file' : 'daemon' });
+  const ext = file.split('.').pop() ?? '?';
+  return el('div', { class: 'noimg', 'data-file': file, title: r ? r.slice(6) : `${ext}: rendering…` }, r ? `${ext} ⚠` : `${ext} …`);
+}
+
+/** Asks the extension to render the given files (the visible ones): it drops files asked for earlier and not
+ * started, so scrolling past thousands of images does not queue them all. */
+let asked = '';
+function requestThumbs(files: string[]): void {
+  const need = files.filter((f) => !rendered.get(f));
+  const key = need.join('\n');
+  if (key === asked) return;
+  asked = key;
+  vscode.postMessage({ type: 'thumbs', files: need });
+}
+
 interface DupSide { file: string; src: string; split: string; cls: string }
 interface DupPair { a: DupSide; b: DupSide; kind: string; distance: number; correlation: number }
 function dupSide(s: DupSide): HTMLElement {
   const b = el('button', { class: 'thumb', title: s.file, 'data-file': s.file, 'data-split': s.split });
-  if (s.src) b.append(el('img', { src: s.src, alt: s.file.split('/').pop() ?? '' }));
-  else b.append(el('div', { class: 'noimg' }, s.file.split('.').pop() ?? '?'));
+  b.append(picture(s.file, s.src));
   b.append(el('span', { class: 'caption' }, `${s.split}/${s.cls} ${s.file.split('/').pop() ?? ''}`));
   b.addEventListener('click', () => vscode.postMessage({ type: 'open', file: s.file }));
   return b;
 }
+let dupSides: string[] = [];
 function showDuplicates(pairs: DupPair[], within: DupPair[]): void {
   const rows = [...pairs.map((p) => ({ p, what: 'train/test' })), ...within.map((p) => ({ p, what: 'within test' }))];
   dups.hidden = false;
   dups.open = pairs.length > 0;
   dupsTitle.textContent = `Duplicates: ${pairs.length} train/test pair${pairs.length === 1 ? '' : 's'} (leakage), ${within.length} within the test set`;
+  dupSides = rows.flatMap(({ p }) => [p.a, p.b]).filter((x) => !x.src).map((x) => x.file);
   dupsList.replaceChildren(...rows.map(({ p, what }) => {
     const row = el('div', { class: 'dup-pair', role: 'listitem', 'data-kind': p.kind });
     const how = p.kind === 'near' ? `near duplicate: pHash ${p.distance} bits apart, detail correlation ${p.correlation.toFixed(2)}` : p.kind === 'file' ? 'identical files' : 'identical pixels';
@@ -76,23 +102,16 @@ splitSel.addEventListener('change', refilter);
 
 function drawHistograms(): void {
   const scored = shown.filter((i) => !Number.isNaN(i.score)).map((i) => ({ score: i.score, cls: i.cls }));
-  hists.replaceChildren();
-  if (!scored.length) return;
-  const fg = themeColor('--vscode-charts-blue', '#3794ff');
-  const alt = themeColor('--vscode-charts-red', '#f14c4c');
-  for (const [cls, h] of histogramsByClass(scored, 24)) {
-    const c = el('canvas', { width: '240', height: '60', role: 'img', 'aria-label': `Score histogram of ${cls}` });
-    const g = c.getContext('2d');
-    const max = Math.max(...h.counts, 1);
-    if (g) {
-      // the same colours as the run panel: the normal class blue, every abnormal class red
-      g.fillStyle = cls === 'normal' ? fg : alt;
-      h.counts.forEach((n, i) => g.fillRect(i * 10, 60 - (n / max) * 56, 9, (n / max) * 56));
-    }
-    const fig = el('figure');
-    fig.append(c, el('figcaption', {}, `${cls}: ${h.counts.reduce((a, b) => a + b, 0)} images, ${fmt(h.lo)}…${fmt(h.hi)}`));
-    hists.append(fig);
-  }
+  if (!scored.length) return void hists.replaceChildren();
+  const byClass = histogramsByClass(scored, 24);
+  const first = byClass.values().next().value;
+  // the same colours as the run panel: the normal class blue, every abnormal class red
+  hists.innerHTML = histogramSvg({
+    title: 'Score histogram by class', xLabel: 'anomaly score', lo: first?.lo ?? 0, hi: first?.hi ?? 1, threshold: runThreshold, size: { width: 420, height: 170 },
+    groups: [...byClass].map(([cls, h]) => ({ counts: h.counts, label: cls, cls: cls === 'normal' ? 'series-0' : 'series-1' })),
+  });
+  const over = runThreshold === undefined ? '' : `; ${scored.filter((i) => i.score >= (runThreshold as number)).length} at or above the run's threshold ${fmt(runThreshold)}`;
+  hists.append(el('p', { class: 'caption-line' }, `${[...byClass].map(([cls, h]) => `${cls}: ${h.counts.reduce((x, y) => x + y, 0)}`).join(', ')} images, scores ${fmt(first?.lo ?? 0)}…${fmt(first?.hi ?? 0)}${over}`));
 }
 
 function render(): void {
@@ -104,13 +123,19 @@ function render(): void {
   const frag = document.createDocumentFragment();
   for (let i = w.first; i < w.end; i++) {
     const it = shown[i];
-    const cell = el('div', { class: 'thumb' + (i === focus ? ' focused' : ''), role: 'gridcell', 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), title: it.file });
-    if (it.src) cell.append(el('img', { src: it.src, alt: it.file.split('/').pop() ?? '', loading: 'lazy' }));
-    else cell.append(el('div', { class: 'noimg' }, it.file.split('.').pop() ?? '?'));
-    cell.append(el('span', { class: 'caption' }, `${i + 1}. ${it.cls} ${Number.isNaN(it.score) ? '' : fmt(it.score)}`));
+    const name = it.file.split('/').pop() ?? '';
+    const score = Number.isNaN(it.score) ? 'not scored' : `score ${fmt(it.score)}`;
+    const cell = el('div', {
+      id: `cell-${i}`, class: 'thumb' + (i === focus ? ' focused' : ''), role: 'option', 'aria-selected': String(i === focus), 'aria-posinset': String(i + 1), 'aria-setsize': String(shown.length),
+      'aria-label': `${i + 1}. ${it.cls}, ${score}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), title: it.file,
+    });
+    cell.append(picture(it.file, it.src), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${i + 1}. ${it.cls} ${Number.isNaN(it.score) ? '' : fmt(it.score)}`));
     frag.append(cell);
   }
   cells.replaceChildren(frag);
+  if (shown[focus] && focus >= w.first && focus < w.end) viewport.setAttribute('aria-activedescendant', `cell-${focus}`);
+  else viewport.removeAttribute('aria-activedescendant');
+  requestThumbs([...shown.slice(w.first, w.end).filter((x) => !x.src).map((x) => x.file), ...dupSides]);
   vscode.setState({ filter, focus, scrollTop: viewport.scrollTop });
 }
 viewport.addEventListener('scroll', () => requestAnimationFrame(render));
@@ -124,19 +149,19 @@ cells.addEventListener('click', (ev) => {
   }
 });
 viewport.addEventListener('keydown', (ev) => {
-  if (ev.key === 'Enter' && shown[focus]) return vscode.postMessage({ type: 'open', file: shown[focus].file });
-  const next = moveIndex(focus, ev.key, columns, shown.length, Math.floor(viewport.clientHeight / CELL_H));
-  if (next === focus) return;
+  if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+  const a = gridKey(ev.key, { focus, count: shown.length, columns, cellHeight: CELL_H, viewportHeight: viewport.clientHeight, scrollTop: viewport.scrollTop });
+  if (!a) return;
   ev.preventDefault();
-  focus = next;
-  const top = Math.floor(focus / columns) * CELL_H;
-  if (top < viewport.scrollTop) viewport.scrollTop = top;
-  else if (top + CELL_H > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + CELL_H - viewport.clientHeight;
+  if (a.kind === 'open') return vscode.postMessage({ type: 'open', file: shown[a.index].file });
+  focus = a.index;
+  viewport.scrollTop = a.scrollTop;
   render();
 });
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type: string; items?: GalleryItem[]; run?: string; message?: string };
+  const m = ev.data as { type: string; items?: GalleryItem[]; run?: string; message?: string; threshold?: { threshold: number } };
+  if (m.type === 'thumb') return onThumb(m as unknown as { file: string; src?: string; error?: string });
   if (m.type === 'error') {
     status.textContent = m.message ?? 'error';
     status.classList.add('error');
@@ -148,6 +173,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   }
   if (m.type !== 'items' || !m.items) return;
   all = m.items.map((i) => ({ ...i, score: i.score ?? Number.NaN }));
+  runThreshold = m.threshold?.threshold;
   options(clsSel, distinct(all, 'cls'), filter.cls);
   options(splitSel, distinct(all, 'split'), filter.split);
   status.textContent = !all.length
@@ -159,4 +185,14 @@ window.addEventListener('message', (ev: MessageEvent) => {
   if (state.scrollTop) viewport.scrollTop = state.scrollTop;
   app.dataset.loaded = String(all.length);
 });
+/** A daemon rendering arrived: swap it into the placeholders showing that file (grid cell or duplicate pair). */
+function onThumb(t: { file: string; src?: string; error?: string }): void {
+  rendered.set(t.file, t.src ?? `error:${t.error ?? 'cannot render'}`);
+  // a bounded page cache: scrolled-away renderings are dropped (the extension keeps its own cache to re-send them)
+  if (rendered.size > 1500) rendered.delete(rendered.keys().next().value as string);
+  for (const ph of Array.from(document.querySelectorAll<HTMLElement>('.noimg'))) {
+    if (ph.dataset.file === t.file) ph.replaceWith(picture(t.file, ''));
+  }
+}
+
 vscode.postMessage({ type: 'ready' });

@@ -51,7 +51,7 @@ if (init.maskSrc) header.append(label('Ground-truth outline', maskBox));
 // hidden until the first draw, so a missing run or a daemon error is not shown above two empty frames
 const canvases = el('div', { class: 'canvases', hidden: '' });
 const original = el('canvas', { id: 'original', 'aria-label': 'Original image' });
-const overlay = el('canvas', { id: 'overlay', tabindex: '0', 'aria-label': 'Image with anomaly map overlay' });
+const overlay = el('canvas', { id: 'overlay', tabindex: '0', 'aria-label': 'Image with anomaly map overlay; arrow keys move a probe that reads out pixel and anomaly values' });
 canvases.append(original, overlay);
 const hover = el('p', { id: 'hover', 'aria-live': 'off' }, ' ');
 // volumes and multi-frame files: a slice slider (shown once the daemon says the file holds more than one image)
@@ -100,19 +100,46 @@ function onControl(): void {
 }
 for (const c of [cmSelect, opacity, threshold, side, maskBox]) c.addEventListener('input', onControl);
 
-function showPixel(ev: MouseEvent): void {
-  if (!image || !map) return;
-  const c = ev.currentTarget as HTMLCanvasElement;
-  const r = c.getBoundingClientRect();
-  const x = Math.floor(((ev.clientX - r.left) / r.width) * image.width);
-  const y = Math.floor(((ev.clientY - r.top) / r.height) * image.height);
-  if (x < 0 || y < 0 || x >= image.width || y >= image.height) return;
+function describePixel(x: number, y: number): void {
+  if (!image || !map || x < 0 || y < 0 || x >= image.width || y >= image.height) return;
   const i = y * image.width + x;
   const t = map[i];
   hover.textContent = `(${x}, ${y})  pixel ${image.data[i * 4]}  anomaly ${fmt(range[0] + t * (range[1] - range[0]))} (${(t * 100).toFixed(0)}% of range)`;
 }
+
+function showPixel(ev: MouseEvent): void {
+  if (!image) return;
+  const c = ev.currentTarget as HTMLCanvasElement;
+  const r = c.getBoundingClientRect();
+  describePixel(Math.floor(((ev.clientX - r.left) / r.width) * image.width), Math.floor(((ev.clientY - r.top) / r.height) * image.height));
+}
 original.addEventListener('mousemove', showPixel);
 overlay.addEventListener('mousemove', showPixel);
+
+// keyboard probe on the focused overlay: arrows move it a pixel (Shift: 8), Home centres it; its values are read
+// out (aria-live) and a crosshair marks it, positioned through the CSSOM (the CSP allows no inline style attributes)
+const probe = { x: -1, y: -1 };
+const cross = el('div', { class: 'probe', hidden: '', 'aria-hidden': 'true' });
+canvases.append(cross);
+overlay.addEventListener('keydown', (ev) => {
+  if (!image) return;
+  const step = ev.shiftKey ? 8 : 1;
+  const d: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+  if (probe.x < 0 || ev.key === 'Home') [probe.x, probe.y] = [image.width >> 1, image.height >> 1];
+  else if (d[ev.key]) [probe.x, probe.y] = [probe.x + d[ev.key][0], probe.y + d[ev.key][1]];
+  else return;
+  ev.preventDefault();
+  probe.x = Math.min(image.width - 1, Math.max(0, probe.x));
+  probe.y = Math.min(image.height - 1, Math.max(0, probe.y));
+  hover.setAttribute('aria-live', 'polite');
+  describePixel(probe.x, probe.y);
+  const r = overlay.getBoundingClientRect();
+  const host = canvases.getBoundingClientRect();
+  cross.hidden = false;
+  cross.style.left = `${r.left - host.left + ((probe.x + 0.5) / image.width) * r.width}px`;
+  cross.style.top = `${r.top - host.top + ((probe.y + 0.5) / image.height) * r.height}px`;
+});
+overlay.addEventListener('blur', () => (cross.hidden = true));
 
 interface HeatmapMsg { type: 'heatmap'; png?: string; score: number; range: [number, number]; width: number; height: number; run: string; slice?: number }
 window.addEventListener('message', (ev: MessageEvent) => {

@@ -69,3 +69,19 @@ export function toFsPath(ref: unknown): string | undefined {
 export function labelOf(cls: string, normalClass = 'normal'): 0 | 1 {
   return cls === normalClass ? 0 : 1;
 }
+
+export interface RunThreshold {
+  threshold: number;
+  policy?: string;
+  chosenOn?: string;
+}
+
+/** The decision threshold a run recorded in its metrics.json (`threshold: { threshold, policy, chosenOn }`), or
+ * undefined when it has none (a run evaluated by an older core, or not evaluated). */
+export function runThreshold(metricsJson: unknown): RunThreshold | undefined {
+  const t = (metricsJson as { threshold?: unknown } | null)?.threshold;
+  if (!t || typeof t !== 'object') return undefined;
+  const { threshold, policy, chosenOn } = t as Record<string, unknown>;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) return undefined;
+  return { threshold, ...(typeof policy === 'string' ? { policy } : {}), ...(typeof chosenOn === 'string' ? { chosenOn } : {}) };
+}

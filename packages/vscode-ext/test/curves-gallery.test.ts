@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { prPoints, rocPoints } from '../src/webview-logic/curves.js';
+import { areaUnder, averagePrecision, operatingPoint, prPoints, rocPoints } from '../src/webview-logic/curves.js';
 import { distinct, filterAndSort, type GalleryItem } from '../src/webview-logic/gallery-model.js';
 
-// scikit-learn 1.2 roc_curve(drop_intermediate=False) / precision_recall_curve, from test/golden/make-curves.py.
-interface Case { scores: number[]; labels: number[]; roc: Curve; pr: Curve }
+// scikit-learn 1.2 roc_curve(drop_intermediate=False) / precision_recall_curve / roc_auc_score /
+// average_precision_score, from test/golden/make-curves.py.
+interface Case { scores: number[]; labels: number[]; roc: Curve; pr: Curve; auroc: number; ap: number }
 interface Curve { x: number[]; y: number[]; thresholds: number[] }
 const cases = JSON.parse(readFileSync(new URL('./golden/curves.golden.json', import.meta.url), 'utf8')) as Case[];
 
@@ -23,6 +24,24 @@ describe('curves match scikit-learn', () => {
       p.x.forEach((v, i) => expect(v).toBeCloseTo(c.pr.x[i], 12));
       p.y.forEach((v, i) => expect(v).toBeCloseTo(c.pr.y[i], 12));
       expect(p.thresholds).toEqual(c.pr.thresholds);
+    });
+    it(`case ${k}: AUROC and AP for the legend`, () => {
+      expect(areaUnder(rocPoints(c.scores, c.labels))).toBeCloseTo(c.auroc, 12);
+      expect(averagePrecision(prPoints(c.scores, c.labels))).toBeCloseTo(c.ap, 12);
+    });
+  });
+  it('counts an operating point with score >= threshold as anomalous', () => {
+    const op = operatingPoint([0.1, 0.5, 0.5, 0.9, 0.2], [0, 0, 1, 1, 1], 0.5);
+    expect(op).toEqual({ threshold: 0.5, tp: 2, fp: 1, tpr: 2 / 3, fpr: 1 / 2, precision: 2 / 3 });
+    expect(operatingPoint([0.1], [0], 1).precision).toBeNaN();
+  });
+  cases.forEach((c, k) => {
+    it(`case ${k}: every ROC point is the operating point of its threshold`, () => {
+      const r = rocPoints(c.scores, c.labels);
+      r.thresholds.slice(1).forEach((t, i) => {
+        const op = operatingPoint(c.scores, c.labels, t);
+        expect([op.fpr, op.tpr]).toEqual([r.x[i + 1], r.y[i + 1]]);
+      });
     });
   });
   it('refuses single-class labels for ROC', () => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '@medad/daemon/protocol';
-import { browserCanShow, classify, isMaskFile, isUsableRun, labelOf, latestRun, maskCandidates, pngBitDepth, toFsPath } from '../src/paths.js';
+import { browserCanShow, classify, isMaskFile, isUsableRun, labelOf, latestRun, maskCandidates, pngBitDepth, runThreshold, toFsPath } from '../src/paths.js';
 
 describe('paths', () => {
   const root = path.join(path.sep, 'data', 'ds');
@@ -60,5 +60,15 @@ describe('browserCanShow', () => {
     expect(browserCanShow('/d/a.png', header(16))).toBe(false);
     expect(browserCanShow('/d/a.jpg', new Uint8Array())).toBe(true);
     for (const f of ['/d/a.tif', '/d/a.dcm', '/d/v.nii', '/d/v.nii.gz']) expect(browserCanShow(f, header(8))).toBe(false);
+  });
+});
+
+describe('runThreshold', () => {
+  it("reads the run's threshold from metrics.json, without extra keys", () => {
+    expect(runThreshold({ threshold: { policy: 'normal-quantile', chosenOn: 'validation', value: 0.95, threshold: 0.0517 } })).toEqual({ threshold: 0.0517, policy: 'normal-quantile', chosenOn: 'validation' });
+    expect(runThreshold({ threshold: { threshold: 2 } })).toEqual({ threshold: 2 });
+  });
+  it('is undefined without a finite threshold', () => {
+    for (const j of [null, {}, { threshold: 0.5 }, { threshold: { threshold: 'x' } }, { threshold: { threshold: null } }]) expect(runThreshold(j)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gridWindow, moveIndex } from '../src/webview-logic/virtual-grid.js';
+import { gridKey, gridWindow, moveIndex, type GridKeyState } from '../src/webview-logic/virtual-grid.js';
 
 describe('gridWindow', () => {
   it('renders only the visible rows plus overscan of a 10,000 item grid', () => {
@@ -41,5 +41,47 @@ describe('moveIndex', () => {
     expect(moveIndex(3, 'End', 4, 10, 2)).toBe(9);
     expect(moveIndex(3, 'x', 4, 10, 2)).toBe(3);
     expect(moveIndex(0, 'Home', 4, 0, 2)).toBe(-1);
+  });
+});
+
+describe('gridKey (the gallery keyboard model)', () => {
+  // 10 images in 4 columns, cells 100 px high, a viewport of 2.5 rows scrolled to the top
+  const at = (focus: number, scrollTop = 0): GridKeyState => ({ focus, count: 10, columns: 4, cellHeight: 100, viewportHeight: 250, scrollTop });
+  it('opens the selected image on Enter and Space', () => {
+    expect(gridKey('Enter', at(6))).toEqual({ kind: 'open', index: 6 });
+    expect(gridKey(' ', at(3))).toEqual({ kind: 'open', index: 3 });
+  });
+  it('moves without scrolling while the row stays visible', () => {
+    expect(gridKey('ArrowRight', at(0))).toEqual({ kind: 'move', index: 1, scrollTop: 0 });
+    expect(gridKey('ArrowDown', at(1))).toEqual({ kind: 'move', index: 5, scrollTop: 0 });
+  });
+  it('scrolls a row below the viewport up to its bottom edge, and a row above to the top', () => {
+    expect(gridKey('ArrowDown', at(5))).toEqual({ kind: 'move', index: 9, scrollTop: 50 }); // row 2: 200..300
+    expect(gridKey('Home', at(9, 50))).toEqual({ kind: 'move', index: 0, scrollTop: 0 });
+    expect(gridKey('End', at(0))).toEqual({ kind: 'move', index: 9, scrollTop: 50 });
+    expect(gridKey('PageDown', at(0))).toEqual({ kind: 'move', index: 8, scrollTop: 50 }); // 2 rows a page
+  });
+  it('keeps edge moves as handled (no page scroll) and leaves other keys to the browser', () => {
+    expect(gridKey('ArrowLeft', at(0))).toEqual({ kind: 'move', index: 0, scrollTop: 0 });
+    expect(gridKey('a', at(0))).toBeUndefined();
+    expect(gridKey('Tab', at(0))).toBeUndefined();
+    expect(gridKey('Enter', { ...at(0), count: 0 })).toBeUndefined();
+  });
+  it('keeps the selection inside the items and its row inside the viewport (property)', () => {
+    const keys = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End'];
+    fc.assert(fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 20, max: 200 }), fc.integer({ min: 20, max: 900 }), fc.array(fc.constantFrom(...keys), { maxLength: 30 }),
+      (count, columns, ch, vh, seq) => {
+        let st: GridKeyState = { focus: 0, count, columns, cellHeight: ch, viewportHeight: vh, scrollTop: 0 };
+        for (const k of seq) {
+          const a = gridKey(k, st);
+          if (a?.kind !== 'move') return false;
+          st = { ...st, focus: a.index, scrollTop: a.scrollTop };
+          const top = Math.floor(a.index / columns) * ch;
+          if (a.index < 0 || a.index >= count) return false;
+          // visible: the row's top is on screen (a row taller than the viewport shows its top)
+          if (top < st.scrollTop || top >= st.scrollTop + Math.max(vh, ch)) return false;
+        }
+        return true;
+      }), { numRuns: 200 });
   });
 });

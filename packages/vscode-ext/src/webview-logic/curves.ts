@@ -60,3 +60,44 @@ export function prPoints(scores: readonly number[], labels: readonly number[]): 
     y: [...idx.map((i) => c.tp[i] / (c.tp[i] + c.fp[i])), 1],
   };
 }
+
+/** Area under a curve by the trapezoid rule, points taken in x order (AUROC from `rocPoints`). */
+export function areaUnder(p: Pick<CurvePoints, 'x' | 'y'>): number {
+  let a = 0;
+  for (let i = 1; i < p.x.length; i++) a += ((p.x[i] - p.x[i - 1]) * (p.y[i] + p.y[i - 1])) / 2;
+  return Math.abs(a);
+}
+
+/** Average precision as scikit-learn defines it (step-wise, no interpolation): sum of (R_n - R_n+1) * P_n over the
+ * points of `prPoints`, whose recall falls from the lowest threshold to 0. */
+export function averagePrecision(p: Pick<CurvePoints, 'x' | 'y'>): number {
+  let a = 0;
+  for (let i = 0; i + 1 < p.x.length; i++) a += (p.x[i] - p.x[i + 1]) * p.y[i];
+  return a;
+}
+
+export interface OperatingPoint {
+  threshold: number;
+  tp: number;
+  fp: number;
+  /** True-positive rate (recall) and false-positive rate; NaN when the class is absent. */
+  tpr: number;
+  fpr: number;
+  /** NaN when nothing reaches the threshold. */
+  precision: number;
+}
+
+/** What a threshold does on the scores: images scoring at or above it are called anomalous (as core's metrics do). */
+export function operatingPoint(scores: readonly number[], labels: readonly number[], threshold: number): OperatingPoint {
+  if (scores.length !== labels.length) throw new Error(`${scores.length} scores but ${labels.length} labels`);
+  let tp = 0;
+  let fp = 0;
+  let pos = 0;
+  scores.forEach((s, i) => {
+    if (labels[i] === 1) pos++;
+    if (s >= threshold && labels[i] === 1) tp++;
+    else if (s >= threshold) fp++;
+  });
+  const neg = scores.length - pos;
+  return { threshold, tp, fp, tpr: pos ? tp / pos : Number.NaN, fpr: neg ? fp / neg : Number.NaN, precision: tp + fp ? tp / (tp + fp) : Number.NaN };
+}

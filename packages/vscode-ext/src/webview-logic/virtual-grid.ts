@@ -51,3 +51,35 @@ export function moveIndex(index: number, key: string, columns: number, count: nu
   if (d === undefined) return index;
   return Math.min(count - 1, Math.max(0, index + d));
 }
+
+export interface GridKeyState {
+  focus: number;
+  count: number;
+  columns: number;
+  cellHeight: number;
+  viewportHeight: number;
+  scrollTop: number;
+}
+
+export type GridKeyAction =
+  | { kind: 'open'; index: number }
+  /** The new selection and the scroll position that shows its row (unchanged when it is already visible). */
+  | { kind: 'move'; index: number; scrollTop: number };
+
+/** The grid's keyboard model: arrows, PageUp/PageDown, Home/End move the selection and scroll its row into view;
+ * Enter (or Space) opens the selected image. Undefined: the key is not the grid's (let the browser have it). */
+export function gridKey(key: string, s: GridKeyState): GridKeyAction | undefined {
+  if (s.count === 0) return undefined;
+  const focus = Math.min(Math.max(0, s.focus), s.count - 1);
+  if (key === 'Enter' || key === ' ') return { kind: 'open', index: focus };
+  const pageRows = Math.max(1, Math.floor(s.viewportHeight / s.cellHeight));
+  const index = moveIndex(focus, key, s.columns, s.count, pageRows);
+  if (index === focus && !(key in KEYS)) return undefined;
+  const top = Math.floor(index / s.columns) * s.cellHeight;
+  let scrollTop = s.scrollTop;
+  if (top < scrollTop) scrollTop = top;
+  // a row taller than the viewport shows its top
+  else if (top + s.cellHeight > scrollTop + s.viewportHeight) scrollTop = Math.min(top, top + s.cellHeight - s.viewportHeight);
+  return { kind: 'move', index, scrollTop: Math.max(0, scrollTop) };
+}
+const KEYS = { ArrowLeft: 1, ArrowRight: 1, ArrowUp: 1, ArrowDown: 1, PageUp: 1, PageDown: 1, Home: 1, End: 1 };

@@ -3,15 +3,40 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LeakageRequest, ListRunsRequest, type LeakageImage, type LeakageResult } from '@medad/daemon/protocol';
+import { LeakageRequest, ListRunsRequest, RenderImageRequest, type LeakageImage, type LeakageResult } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError } from '../jobs.js';
-import { BROWSER_IMAGE, classify, latestRun } from '../paths.js';
+import { BROWSER_IMAGE, browserCanShow, classify, latestRun, runThreshold } from '../paths.js';
 import { datasetRootOf, datasetScores, listDatasetImages } from '../scores.js';
+import { SizedLru, ThumbnailQueue } from '../thumbnails.js';
 import type { GalleryItem } from '../webview-logic/gallery-model.js';
 import { openHeatmap, runForFile } from './heatmap-editor.js';
 import { pageHtml, webviewOptions } from './html.js';
 
+/** Daemon renderings (data: URLs) shared by every gallery: at most ~64 MB of base64. */
+const rendered = new SizedLru(64 * 1024 * 1024);
+
+/** Whether the webview can show a file as stored: 16-bit PNGs (and the formats browsers lack) go through the daemon.
+ * PNG headers are read in parallel batches: a folder of 10,000 images costs well under a second. */
+async function showable(files: string[]): Promise<boolean[]> {
+  const out: boolean[] = [];
+  for (let i = 0; i < files.length; i += 64) {
+    out.push(...(await Promise.all(files.slice(i, i + 64).map(async (f) => {
+      if (!BROWSER_IMAGE.test(f)) return false;
+      if (!/\.png$/i.test(f)) return true;
+      const fd = await fs.promises.open(f, 'r').catch(() => undefined);
+      if (!fd) return true;
+      try {
+        const head = Buffer.alloc(32);
+        const { bytesRead } = await fd.read(head, 0, 32, 0);
+        return browserCanShow(f, head.subarray(0, bytesRead));
+      } finally {
+        await fd.close();
+      }
+    }))));
+  }
+  return out;
+}
 
 /** The folder relative to its workspace folder; the workspace folder itself by its name (not an absolute path). */
 function folderLabel(folder: string): string {
@@ -49,25 +74,46 @@ export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient
   const wv = panel.webview;
   wv.html = pageHtml(wv, extensionUri, { title: 'Gallery', script: 'gallery', body: '<div id="app"></div>', init: { folder: folderLabel(folder) } });
   let runDir: string | undefined;
-  wv.onDidReceiveMessage(async (m: { type: string; file?: string }) => {
+  // thumbnails of the visible window that the browser cannot decode, rendered by the daemon as the user scrolls
+  const thumbs = new ThumbnailQueue(
+    {
+      key: (f) => fs.promises.stat(f).then((st) => `${f}\n${st.mtimeMs}\n${st.size}`, () => undefined),
+      render: async (f) => (await daemon.get().sendRequest(RenderImageRequest, { image: f })).pngBase64,
+    },
+    rendered,
+    (r) => void wv.postMessage({ type: 'thumb', ...r }),
+  );
+  let disposed = false;
+  panel.onDidDispose(() => {
+    disposed = true;
+    thumbs.want([]);
+  });
+  wv.onDidReceiveMessage(async (m: { type: string; file?: string; files?: unknown }) => {
     if (m.type === 'open' && m.file) await openHeatmap(vscode.Uri.file(m.file), runDir);
+    if (m.type === 'thumbs' && Array.isArray(m.files) && !disposed) thumbs.want(m.files.filter((f): f is string => typeof f === 'string'));
     if (m.type !== 'ready') return;
     try {
       const experiment = !isDir && /\.medad\.ya?ml$/.test(uri.fsPath) ? uri.fsPath : undefined;
       const run = experiment ? latestRun((await daemon.get().sendRequest(ListRunsRequest, { experiment: uri.toString() })).runs, experiment) : await runForFile(daemon, folder);
       runDir = run?.runDir;
       let items: GalleryItem[];
-      const src = (f: string) => (BROWSER_IMAGE.test(f) ? wv.asWebviewUri(vscode.Uri.file(f)).toString() : '');
       const scores = runDir ? await datasetScores(daemon, runDir, folder) : undefined;
       if (scores) {
-        items = scores.map((s) => ({ file: s.file, src: src(s.file), cls: s.cls, split: s.split, score: s.score }));
+        items = scores.map((s) => ({ file: s.file, src: '', cls: s.cls, split: s.split, score: s.score }));
       } else {
-        items = (await listDatasetImages(folder)).map((f) => ({ file: f, src: src(f), ...classify(folder, f), score: Number.NaN }));
+        items = (await listDatasetImages(folder)).map((f) => ({ file: f, src: '', ...classify(folder, f), score: Number.NaN }));
       }
-      void wv.postMessage({ type: 'items', items, run: runDir ? path.basename(runDir) : undefined });
+      // src '' = rendered on demand by the daemon (the webview asks for the visible ones)
+      const direct = await showable(items.map((i) => i.file));
+      items.forEach((it, k) => (it.src = direct[k] ? wv.asWebviewUri(vscode.Uri.file(it.file)).toString() : ''));
+      const threshold = runDir ? await fs.promises.readFile(path.join(runDir, 'metrics.json'), 'utf8').then((t) => runThreshold(JSON.parse(t))).catch(() => undefined) : undefined;
+      void wv.postMessage({ type: 'items', items, run: runDir ? path.basename(runDir) : undefined, threshold });
+
       const config = !isDir && /\.medad\.ya?ml$/.test(uri.fsPath) ? uri.fsPath : undefined;
       const leak = await leakageOf(daemon, config ? [config] : configsIn(folder));
-      const side = (i: LeakageImage) => ({ file: i.path, src: src(i.path), split: i.split, cls: i.className });
+      const sides = leak ? [...leak.pairs, ...leak.withinTest].flatMap((p) => [p.a.path, p.b.path]) : [];
+      const ok = new Map((await showable(sides)).map((v, k) => [sides[k], v]));
+      const side = (i: LeakageImage) => ({ file: i.path, src: ok.get(i.path) ? wv.asWebviewUri(vscode.Uri.file(i.path)).toString() : '', split: i.split, cls: i.className });
       const pair = (p: LeakageResult['pairs'][number]) => ({ a: side(p.a), b: side(p.b), kind: p.kind, distance: p.distance, correlation: p.correlation });
       if (leak) void wv.postMessage({ type: 'duplicates', pairs: leak.pairs.map(pair), withinTest: leak.withinTest.map(pair), checked: leak.checked });
     } catch (e) {

@@ -1,11 +1,12 @@
 // Run panel: metrics table (with confidence intervals when the run records them), ROC and PR curves and score
 // histograms from the run's test scores, and the most anomalous images.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ListRunsRequest, RunMetricsRequest } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError } from '../jobs.js';
-import { BROWSER_IMAGE, labelOf, toFsPath } from '../paths.js';
+import { BROWSER_IMAGE, labelOf, runThreshold, toFsPath } from '../paths.js';
 import { datasetRootOf, datasetScores } from '../scores.js';
 import { openHeatmap } from './heatmap-editor.js';
 import { pageHtml, webviewOptions } from './html.js';
@@ -36,8 +37,11 @@ export async function showRun(extensionUri: vscode.Uri, daemon: DaemonClient, re
       if (!exp) return void wv.postMessage({ type: 'note', message: 'The run does not name its experiment: no per-image scores.' });
       const scores = await datasetScores(daemon, runDir, datasetRootOf(toFsPath(exp) ?? exp));
       const test = (scores ?? []).filter((s) => s.split === 'test');
+      // the run's decision threshold (chosen on validation data) is not part of medad/runMetrics: metrics.json has it
+      const threshold = await fs.readFile(path.join(runDir, 'metrics.json'), 'utf8').then((t) => runThreshold(JSON.parse(t))).catch(() => undefined);
       void wv.postMessage({
         type: 'scores',
+        threshold,
         items: test.map((s) => ({ file: s.file, cls: s.cls, score: s.score, label: labelOf(s.cls), src: BROWSER_IMAGE.test(s.file) ? wv.asWebviewUri(vscode.Uri.file(s.file)).toString() : '' })),
       });
     } catch (e) {

@@ -1,7 +1,7 @@
-# Golden ROC/PR points from scikit-learn for test/curves.test.ts:  /usr/bin/python3 make-curves.py
+# Golden ROC/PR points, AUROC and AP from scikit-learn for test/curves.test.ts:  /usr/bin/python3 make-curves.py
 import json
 import numpy as np
-from sklearn.metrics import roc_curve, precision_recall_curve
+from sklearn.metrics import roc_curve, precision_recall_curve, roc_auc_score, average_precision_score
 
 rng = np.random.default_rng(7)
 cases = []
@@ -15,5 +15,6 @@ for n, ties in [(12, False), (30, True)]:
     p, r, pthr = precision_recall_curve(labels, scores)
     cases.append({'scores': scores.tolist(), 'labels': labels.tolist(),
                   'roc': {'x': fpr.tolist(), 'y': tpr.tolist(), 'thresholds': thr[1:].tolist()},
-                  'pr': {'x': r.tolist(), 'y': p.tolist(), 'thresholds': pthr.tolist()}})
+                  'pr': {'x': r.tolist(), 'y': p.tolist(), 'thresholds': pthr.tolist()},
+                  'auroc': float(roc_auc_score(labels, scores)), 'ap': float(average_precision_score(labels, scores))})
 json.dump(cases, open('curves.golden.json', 'w'))
