@@ -14,7 +14,7 @@ export interface DemoDatasetOptions {
   train?: number;
   testNormal?: number;
   testLesion?: number;
-  /** Epochs written into the experiment config. Default 12. */
+  /** Epochs written into the experiment config. Default 40 (about 30 s with 2 wasm threads on an idle 2-core machine; a few minutes on a loaded one). */
   epochs?: number;
   /** Backend-independent training knobs written into the experiment config. */
   batchSize?: number;
@@ -77,7 +77,7 @@ Regenerate with \`medad demo\` (deleting this folder first); the same seed gives
 /** Generates the dataset into `root` unless a complete one is already there; returns where its configs are. */
 export async function writeDemoDataset(root: string, options: DemoDatasetOptions = {}): Promise<DemoDataset & { generated: boolean }> {
   const o: Required<DemoDatasetOptions> = {
-    seed: 7, size: 64, train: 240, testNormal: 60, testLesion: 60, epochs: 12, batchSize: 16, bootstrapSamples: 500, ...options,
+    seed: 7, size: 64, train: 240, testNormal: 60, testLesion: 60, epochs: 40, batchSize: 16, bootstrapSamples: 500, ...options,
   };
   const counts = { train: o.train, testNormal: o.testNormal, testLesion: o.testLesion };
   const result = { root, datasetConfig: path.join(root, DATASET_FILE), experimentConfig: path.join(root, EXPERIMENT_FILE), counts };

@@ -47,7 +47,7 @@ export const scoreHelp = [
 
 export const demoFlags: FlagSpecs = {
   out: { type: 'string', value: 'DIR', description: 'Where the demo dataset and its runs go (default .medad/demo).' },
-  epochs: { type: 'string', value: 'N', description: 'Training epochs (default: the generated config\'s, sized for about a minute on 2 CPU cores).' },
+  epochs: { type: 'string', value: 'N', description: 'Training epochs (default: the generated config\'s, sized for well under a minute on 2 idle CPU cores).' },
   backend: backendFlag,
 };
 
