@@ -9,23 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend, registerWasmTrainingKernels, restoreStockWasmKernels } from '../src/compute/index.js';
 import { arrayTrainData, createDetector, type Detector } from '../src/detectors/index.js';
 import { runTorch } from './lib/torch-ref.js';
+import { cpuMs, median, noise } from './lib/stats.js';
 
 const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared');
-const cpuMs = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-
-function noise(n: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = 777;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
 
 /** Median wall and CPU ms per step after `warmup` steps. */
 async function train(det: Detector, steps: number, warmup = 2): Promise<{ wall: number; cpu: number }> {

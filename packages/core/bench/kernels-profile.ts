@@ -7,15 +7,11 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/compute/index.js';
 import { arrayTrainData, createDetector } from '../src/detectors/index.js';
+import { cpuMs, noise } from './lib/stats.js';
 
 interface Stat {
   calls: number;
   ms: number;
-}
-
-function cpuMs(): number {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
 }
 
 /** Re-registers every kernel of `backend` behind an exclusive-time timer; returns the live stats table. */
@@ -49,16 +45,6 @@ function instrument(backend: string, byShape: boolean): Map<string, Stat> {
   return stats;
 }
 
-function noise(n: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = 12345;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
-
 function table(stats: Map<string, Stat>, perUnit: number, unit: string, top: number, width: number): string {
   const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((a, [, s]) => a + s.ms, 0);
@@ -77,7 +63,7 @@ async function main(): Promise<void> {
   const stats = instrument(tf.getBackend(), values.shapes === true);
   const det = createDetector('ae', {}, 64);
   const warmup = 2;
-  const data = arrayTrainData(noise((steps + warmup) * 64 * 4096), { height: 64, width: 64 });
+  const data = arrayTrainData(noise((steps + warmup) * 64 * 4096, 12345), { height: 64, width: 64 });
   const stamps: number[] = [];
   const cpuStamps: number[] = [];
   await det.fit(data, {
@@ -97,7 +83,7 @@ async function main(): Promise<void> {
   console.log(`\nAE training, batch 64, Adam: ${wall.toFixed(1)} ms/step wall, ${cpu.toFixed(1)} ms/step CPU over ${steps} steps`);
   console.log(table(stats, steps, 'step', top, values.shapes ? 64 : 28));
 
-  const x = noise(scoreImages * 4096);
+  const x = noise(scoreImages * 4096, 12345);
   await det.score(x.subarray(0, 64 * 4096), 64);
   stats.clear();
   const t0 = performance.now();

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuMs, median, noise } from './lib/stats.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const TORCH = path.resolve(path.dirname(HERE), '../../../../shared/bench/torch_ae.py');
@@ -23,22 +24,6 @@ interface TfjsResult {
   scoreWall: number;
   scoreCpu: number;
   losses: number[];
-}
-
-const cpuMs = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-
-function noise(n: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = 777;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
 }
 
 /** Child mode: one tfjs-wasm measurement at `threads`, printed as one JSON line. */
