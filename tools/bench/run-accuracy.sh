@@ -41,7 +41,9 @@ for cfg in "${configs[@]}"; do
     const v = (o) => Object.fromEntries(Object.entries(o ?? {}).map(([k, e]) => [k, e.value]));
     console.log(JSON.stringify({ name, config: cfg, runDir: tr.runDir, backend: tr.backend, steps: tr.steps, finalLoss: tr.finalLoss,
       trainMs: tr.durationMs, trainWallS: +t1 - +t0, evalWallS: +t2 - +t1, image: v(m.image), pixel: v(m.pixel),
-      ci: Object.fromEntries(Object.entries(m.image).map(([k, e]) => [k, e.ci])), counts: m.counts }));
+      ci: Object.fromEntries(Object.entries(m.image).map(([k, e]) => [k, e.ci])), counts: m.counts,
+      ...(m.variants ? { variants: Object.fromEntries(Object.entries(m.variants).map(([k, e]) => [k, { image: v(e.image), pixel: v(e.pixel), ci: e.image.auroc?.ci }])) } : {}),
+      ...(tr.stages ? { stages: Object.fromEntries(Object.entries(tr.stages).map(([k, s]) => [k, Array.isArray(s) ? s.map((x) => ({ steps: x.steps, ms: x.durationMs })) : { steps: s.steps, ms: s.durationMs }])) } : {}) }));
   ' "$name" "$cfg" "$OUT/logs/$name.train.json" "$t0" "$t1" "$t2" | tee -a "$OUT/accuracy.jsonl"
 done
 exit $failed

@@ -82,6 +82,12 @@ export interface Detector {
   fit(data: TrainData, opts: FitOptions): Promise<FitResult>;
   /** `images` holds n normalised images of the input size, N*H*W. */
   score(images: Float32Array, n: number): Promise<ScoreResult>;
+  /**
+   * Optional: the other scores the same trained weights give, by name (DDAD's five maps, f-AnoGAN's residual /
+   * feature / critic scores, the student-teacher's scales). Evaluation reports each beside the main score, so a
+   * method's comparison table comes from one trained model and one pass over the data.
+   */
+  scoreVariants?(images: Float32Array, n: number): Promise<Record<string, ScoreResult>>;
   /** Writes detector.json + model.json + weights.bin into `dir`. */
   save(dir: string): Promise<void>;
   /** Reads the weights that `save` wrote (detector.json is read by loadDetector). */
@@ -141,6 +147,30 @@ export function arrayTrainData(images: GrayImage[] | Float32Array, size?: InputS
           out.set(packed.subarray(src, src + px), j * px);
         }
         yield out;
+      }
+    },
+  };
+}
+
+/**
+ * The first `maxImages` images of each epoch's order (a fresh seeded subset every epoch): caps the steps per epoch
+ * on a large set, like Lightning's limit_train_batches. Returns `data` itself when it is no larger.
+ */
+export function limitTrainData(data: TrainData, maxImages: number): TrainData {
+  if (maxImages >= data.size) return data;
+  const px = data.height * data.width;
+  return {
+    size: maxImages,
+    height: data.height,
+    width: data.width,
+    async *batches(batchSize: number, epochSeed: number, fromBatch = 0) {
+      let left = maxImages - fromBatch * batchSize;
+      if (left <= 0) return;
+      for await (const b of data.batches(batchSize, epochSeed, fromBatch)) {
+        const m = b.length / px;
+        yield m <= left ? b : b.subarray(0, left * px);
+        left -= m;
+        if (left <= 0) return;
       }
     },
   };

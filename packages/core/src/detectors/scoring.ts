@@ -43,3 +43,27 @@ export async function scoreInBatches(name: string, size: InputSize, images: Floa
 export function constantMaps(scores: tf.Tensor1D, size: InputSize): tf.Tensor3D {
   return tf.mul(tf.reshape(scores, [-1, 1, 1]), tf.ones([scores.shape[0], size.height, size.width]));
 }
+
+/** Like BatchScorer, but one batch gives several named (scores, maps) pairs: all variants from one forward pass. */
+export type MultiBatchScorer = (x: tf.Tensor4D, start: number) => Record<string, { scores: tf.Tensor1D; maps: tf.Tensor3D }>;
+
+/** scoreInBatches for a MultiBatchScorer: every name's scores and maps over the whole set. */
+export async function scoreVariantsInBatches(name: string, size: InputSize, images: Float32Array, n: number, batch: number, fn: MultiBatchScorer): Promise<Record<string, ScoreResult>> {
+  checkImages(name, size, images, n);
+  const px = size.height * size.width;
+  const out: Record<string, ScoreResult> = {};
+  for (let start = 0; start < n; start += batch) {
+    const m = Math.min(batch, n - start);
+    const got = tf.tidy(() => fn(tf.tensor4d(images.subarray(start * px, (start + m) * px), [m, size.height, size.width, 1]), start));
+    try {
+      for (const [k, { scores, maps }] of Object.entries(got)) {
+        out[k] ??= { scores: new Float32Array(n), maps: new Float32Array(n * px) };
+        out[k].scores.set(await scores.data(), start);
+        out[k].maps.set(await maps.data(), start * px);
+      }
+    } finally {
+      tf.dispose(Object.values(got).flatMap((v) => [v.scores, v.maps]));
+    }
+  }
+  return out;
+}

@@ -45,6 +45,7 @@ const trainingSchema = z
     optimiser: z.literal('adam').default('adam').describe('Optimiser; only `adam` for now.'),
     lr: z.number().gt(0).max(1).default(1e-3).describe('Learning rate. Default 0.001.'),
     seed: z.number().int().default(0).describe('Seed for weight initialisation and batch order. Default 0.'),
+    stepsPerEpoch: z.number().int().min(1).optional().describe('At most this many steps per epoch: each epoch trains on a fresh seeded subset of stepsPerEpoch x batchSize training images (for quick runs on large sets). Default: every image.'),
     checkpointEvery: z.number().int().min(1).default(200).describe('Save a resumable checkpoint every this many steps (and on cancel). Default 200.'),
   })
   .describe('Training hyperparameters.');

@@ -14,7 +14,7 @@ import { loadSplit } from './images.js';
 import { PIXEL_THRESHOLD_QUANTILE, loadMasks, pixelMetrics, pixelQuantile } from './pixel-metrics.js';
 import { buildExamples, curves } from './report-data.js';
 import { MODEL_DIR, RUN_JSON, findRuns, readExperimentRecord, readRunMeta, updateRunMeta } from './run-dir.js';
-import { scorePacked } from './scoring.js';
+import { scorePacked, scoreVariantsPacked } from './scoring.js';
 import type { PipelineProgress } from './train.js';
 
 export interface EvaluateOptions {
@@ -43,7 +43,18 @@ export interface MetricsJson {
   /** Range the report's colours span (saturating above). */
   displayRange: [number, number];
   bootstrap: { samples: number; seed: number; confidence: 0.95 };
+  /**
+   * The detector's other scores from the same weights (Detector.scoreVariants: DDAD's five maps, f-AnoGAN's
+   * residual/feature/critic, the student-teacher's scales), each with its own validation threshold.
+   */
+  variants?: Record<string, VariantMetrics>;
   notes: string[];
+}
+
+export interface VariantMetrics {
+  threshold: ThresholdResult;
+  image: Record<string, MetricEntry>;
+  pixel?: Record<string, MetricEntry>;
 }
 
 export interface EvaluateResult {
@@ -130,6 +141,24 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       notes.push('pixelMetrics: true, but no test image has a mask');
     }
 
+    let variants: MetricsJson['variants'];
+    if (detector.scoreVariants) {
+      const vVal = await scoreVariantsPacked(detector, val.data, val.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring variants (validation)', d, t) });
+      const vTest = await scoreVariantsPacked(detector, test.data, test.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring variants (test)', d, t) });
+      variants = {};
+      for (const [name, t] of Object.entries(vTest)) {
+        const v = vVal[name];
+        const thr = chooseThreshold(config.evaluation.threshold, v.scores, valLabels);
+        const vi = imageMetrics(t.scores, labels, thr.threshold, config.evaluation.bootstrap);
+        const entry: VariantMetrics = { threshold: thr, image: pick(vi.metrics, config.evaluation.metrics) };
+        if (pixel) {
+          const pt = pixelQuantile(v.maps.filter((_, i) => valLabels[i] === 0), PIXEL_THRESHOLD_QUANTILE);
+          entry.pixel = pick(pixelMetrics(t.maps, masks, config.input, pt).metrics, config.evaluation.metrics, ['bestDice']);
+        }
+        variants[name] = entry;
+      }
+    }
+
     const mapsDir = path.join(runDir, 'maps');
     const mapFiles: string[] = [];
     if (config.evaluation.maps) {
@@ -159,6 +188,7 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       mapRange,
       displayRange,
       bootstrap: { ...config.evaluation.bootstrap, confidence: 0.95 },
+      ...(variants ? { variants } : {}),
       notes,
     };
     const files = { metrics: path.join(runDir, 'metrics.json'), scores: path.join(runDir, 'scores.csv'), report: path.join(runDir, 'report.html'), ...(mapFiles.length ? { maps: mapsDir } : {}) };
@@ -182,6 +212,7 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       threshold,
       imageMetrics: metrics.image,
       pixelMetrics: pixel,
+      variants,
       ...curves(scored.scores, labels),
       scores: { normal: Array.from(scored.scores).filter((_, i) => labels[i] === 0), abnormal: Array.from(scored.scores).filter((_, i) => labels[i] === 1) },
       mapRange: displayRange,

@@ -29,3 +29,28 @@ export async function scorePacked(
   }
   return { scores, maps };
 }
+
+/** scorePacked for Detector.scoreVariants: every variant's scores and maps, batch by batch (same cancellation). */
+export async function scoreVariantsPacked(
+  detector: Detector,
+  data: Float32Array,
+  n: number,
+  opts: { batchSize: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<Record<string, ScoredSplit>> {
+  if (!detector.scoreVariants) return {};
+  const { height, width } = detector.inputSize;
+  const px = height * width;
+  const out: Record<string, ScoredSplit> = {};
+  for (let start = 0; start < n; start += opts.batchSize) {
+    if (opts.signal?.aborted) throw new AbortError('evaluation was cancelled');
+    const m = Math.min(opts.batchSize, n - start);
+    const r = await detector.scoreVariants(data.subarray(start * px, (start + m) * px), m);
+    for (const [k, v] of Object.entries(r)) {
+      out[k] ??= { scores: new Float32Array(n), maps: [] };
+      out[k].scores.set(v.scores, start);
+      for (let j = 0; j < m; j++) out[k].maps.push(v.maps.slice(j * px, (j + 1) * px));
+    }
+    opts.onProgress?.(start + m, n);
+  }
+  return out;
+}

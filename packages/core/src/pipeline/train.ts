@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { describeBackend, initBackend, type BackendName } from '../compute/index.js';
 import type { ResolvedDataset } from '../dataset/index.js';
-import { AbortError, type FitResult, type TrainData, type TrainProgress } from '../detectors/api.js';
+import { AbortError, limitTrainData, type FitResult, type TrainData, type TrainProgress } from '../detectors/api.js';
 import { createDetector, detectorMeta } from '../detectors/registry.js';
 import type { ExperimentConfig } from '../experiment/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../model/atomic.js';
@@ -85,11 +85,14 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
   const [height, width] = config.input.size;
   const detector = createDetector(config.detector.name, config.detector.params, { height, width });
   try {
-    const { data, failures } = await trainDataFor(ctx.resolved.train, config.input, {
+    const { data: all, failures } = await trainDataFor(ctx.resolved.train, config.input, {
       signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.({ stage: 'loading', fraction: done / total, done, total }),
     });
     for (const f of failures) await logLine(runDir, `unreadable: ${f.path}: ${f.reason}`);
+    const cap = config.training.stepsPerEpoch;
+    const data = cap ? limitTrainData(all, cap * config.training.batchSize) : all;
+    if (data !== all) await logLine(runDir, `stepsPerEpoch ${cap}: ${data.size} of ${all.size} training images per epoch, a fresh subset each epoch`);
     const extra = await extraFitData(config, ctx.resolved, opts.signal);
     let lastLogged = 0;
     const fit = await detector.fit(data, {

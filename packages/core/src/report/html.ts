@@ -31,6 +31,8 @@ export interface ReportData {
   threshold: { policy: string; value?: number; threshold: number; chosenOn: string };
   imageMetrics: Record<string, MetricValue>;
   pixelMetrics?: Record<string, MetricValue>;
+  /** Other scores of the same model (Detector.scoreVariants), by name. */
+  variants?: Record<string, { image: Record<string, MetricValue>; pixel?: Record<string, MetricValue> }>;
   roc: { fpr: ArrayLike<number>; tpr: ArrayLike<number> };
   pr: { precision: ArrayLike<number>; recall: ArrayLike<number> };
   scores: { normal: ArrayLike<number>; abnormal: ArrayLike<number> };
@@ -51,6 +53,16 @@ function metricsTable(rows: Record<string, MetricValue>): string {
     .map(([k, m]) => `<tr><td>${escapeXml(k)}</td><td class="n">${num(m.value)}</td><td class="n">${m.ci ? `${num(m.ci[0])} – ${num(m.ci[1])}` : '—'}</td></tr>`)
     .join('');
   return `<table><thead><tr><th>metric</th><th>value</th><th>95% CI</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** One row per variant: image AUROC / AP (with CI) and, where there are masks, pixel AUROC and best Dice. */
+function variantsTable(v: NonNullable<ReportData['variants']>): string {
+  const cell = (m?: MetricValue) => (m ? `${num(m.value)}${m.ci ? ` <span class="muted">(${num(m.ci[0])} – ${num(m.ci[1])})</span>` : ''}` : '—');
+  const withPixel = Object.values(v).some((e) => e.pixel);
+  const body = Object.entries(v)
+    .map(([k, e]) => `<tr><td><code>${escapeXml(k)}</code></td><td class="n">${cell(e.image.auroc)}</td><td class="n">${cell(e.image.ap)}</td>${withPixel ? `<td class="n">${cell(e.pixel?.pixelAuroc)}</td><td class="n">${cell(e.pixel?.bestDice)}</td>` : ''}</tr>`)
+    .join('');
+  return `<table><thead><tr><th>score</th><th>image AUROC</th><th>image AP</th>${withPixel ? '<th>pixel AUROC</th><th>best Dice</th>' : ''}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function examples(title: string, id: string, list: ReportExample[]): string {
@@ -97,6 +109,7 @@ ${d.synthetic ? '<p class="banner"><b>Synthetic data.</b> These images are gener
 <p>Threshold <b>${num(thr.threshold)}</b> chosen by <code>${escapeXml(thr.policy)}</code>${thr.value !== undefined ? ` (${thr.value})` : ''} on the ${escapeXml(thr.chosenOn)} split — never on the test set.</p>
 <h3>Image level</h3>${metricsTable(d.imageMetrics)}
 ${d.pixelMetrics && Object.keys(d.pixelMetrics).length ? `<h3>Pixel level</h3>${metricsTable(d.pixelMetrics)}` : '<p class="muted">No pixel-level metrics (the test set has no masks, or they were turned off).</p>'}
+${d.variants && Object.keys(d.variants).length ? `<h3>Other scores of the same model</h3><p class="muted">The method's alternative scores from the same trained weights, each thresholded on the validation split like the main score.</p>${variantsTable(d.variants)}` : ''}
 </section>
 <section id="curves"><h2>Curves</h2><div class="charts">
 <figure>${roc}<figcaption>ROC (dashed: chance)</figcaption></figure>

@@ -8,6 +8,7 @@ import { arrayTrainData, createDetector, loadDetector, type TrainData } from '..
 import { holdOut, readAll } from '../../src/detectors/ddad/data.js';
 import type { DdadDetector, DdadFitResult } from '../../src/detectors/ddad/detector.js';
 import { auroc, blobs, maxAbsDiff, planted, useWasm } from './fixtures.js';
+import { DDAD_SCORES } from '../../src/detectors/ddad/params.js';
 
 const SIZE = 16;
 const PX = SIZE * SIZE;
@@ -66,7 +67,7 @@ describe('ddad', () => {
   it('A_rec, A_intra, A_inter and their image scores equal a plain-JS computation from the reconstructions', async () => {
     const n = 3;
     const x = planted(n, SIZE, 5).images;
-    const all = await det.scoreAll(x, n);
+    const all = await det.scoreVariants(x, n);
     const { ndm, udm } = await recons(x, n);
     for (let p = 0; p < n * PX; p++) {
       const mn = ndm.reduce((s, r) => s + r[p], 0) / K;
@@ -99,9 +100,20 @@ describe('ddad', () => {
     expect(fit.counts).toEqual({ normal: 24, validation: 6, unlabelled: 16 });
   });
 
+  it('scoreVariants gives every map with its scores, each equal to scoreWith of that map', async () => {
+    const x = planted(3, SIZE, 13).images;
+    const all = await det.scoreVariants(x, 3);
+    expect(Object.keys(all).sort()).toEqual([...DDAD_SCORES].sort());
+    for (const k of DDAD_SCORES) {
+      const one = await det.scoreWith(x, 3, k);
+      expect(maxAbsDiff(all[k].maps, one.maps)).toBeLessThan(1e-6);
+      expect(maxAbsDiff(all[k].scores, one.scores)).toBeLessThan(1e-6);
+    }
+  });
+
   it('separates planted squares (logged for all five maps; A_rec, A_intra and A_inter above chance)', async () => {
     const test = planted(24, SIZE, 9);
-    const all = await det.scoreAll(test.images, 24);
+    const all = await det.scoreVariants(test.images, 24);
     const a = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, auroc(v.scores, test.labels)]));
     console.info(`ddad AUROC: ${Object.entries(a).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
     expect(a.rec).toBeGreaterThan(0.6);
@@ -116,7 +128,7 @@ describe('ddad', () => {
     const back = (await loadDetector(dir)) as DdadDetector;
     expect(back.trainedSteps).toBe(det.trainedSteps);
     expect(back.refinementSelection).toEqual(det.refinementSelection);
-    const [a, b] = [await det.scoreAll(x, 4), await back.scoreAll(x, 4)];
+    const [a, b] = [await det.scoreVariants(x, 4), await back.scoreVariants(x, 4)];
     for (const k of Object.keys(a) as (keyof typeof a)[]) {
       expect(maxAbsDiff(a[k].maps, b[k].maps)).toBeLessThan(1e-6);
       expect(maxAbsDiff(a[k].scores, b[k].scores)).toBeLessThan(1e-6);

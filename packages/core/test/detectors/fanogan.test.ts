@@ -89,6 +89,23 @@ describe('fanogan', () => {
     det.dispose();
   });
 
+  it('scoreVariants: residual + kappa * feature = the izi_f score; critic = scoreWith critic', async () => {
+    const det = await withSharedGan('izi_f', 'variants');
+    const x = blobs(3, SIZE, 13);
+    const v = await det.scoreVariants(x, 3);
+    expect(Object.keys(v).sort()).toEqual(['critic', 'feature', 'residual', 'residual+feature']);
+    const main = await det.score(x, 3);
+    const critic = await det.scoreWith(x, 3, 'critic');
+    for (let i = 0; i < 3; i++) {
+      expect(v['residual+feature'].scores[i]).toBeCloseTo(v.residual.scores[i] + v.feature.scores[i], 5);
+      expect(v['residual+feature'].scores[i]).toBeCloseTo(main.scores[i], 5);
+      expect(v.feature.scores[i]).toBeGreaterThan(0);
+    }
+    expect(maxAbsDiff(v.residual.maps, main.maps)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(v.critic.scores, critic.scores)).toBeLessThan(1e-6);
+    det.dispose();
+  });
+
   it('critic and iterative modes give finite scores; save/load round trip keeps every mode', async () => {
     const det = await withSharedGan('izi', 'modes');
     const x = blobs(4, SIZE, 11);

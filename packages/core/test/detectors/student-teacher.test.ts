@@ -92,6 +92,27 @@ describe('student-teacher', () => {
     expect(mean(1)).toBeGreaterThan(mean(0));
   });
 
+  it('scoreVariants: each scale alone and multiscale = their mean; multiscale equals score()', async () => {
+    const x = planted(3, SIZE, 7).images;
+    const v = await trained.scoreVariants(x, 3);
+    expect(Object.keys(v).sort()).toEqual(['multiscale', 'p17', 'p33']);
+    for (let j = 0; j < v.multiscale.maps.length; j++) expect(v.multiscale.maps[j]).toBeCloseTo((v.p17.maps[j] + v.p33.maps[j]) / 2, 5);
+    const main = await trained.score(x, 3);
+    expect(maxAbsDiff(main.maps, v.multiscale.maps)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(main.scores, v.multiscale.scores)).toBeLessThan(1e-6);
+    // A one-scale model scored with scales [17] gives the p17 variant (the per-scale networks are independent).
+    const dir = path.join(tmp, 'one-scale');
+    await trained.save(dir);
+    const json = JSON.parse(await fs.readFile(path.join(dir, 'detector.json'), 'utf8'));
+    json.params.scales = [17];
+    await fs.writeFile(path.join(dir, 'detector.json'), JSON.stringify(json));
+    const one = await loadDetector(dir);
+    const s17 = await one.score(x, 3);
+    expect(maxAbsDiff(s17.maps, v.p17.maps)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(s17.scores, v.p17.scores)).toBeLessThan(1e-5);
+    one.dispose();
+  });
+
   it('save/load round trip gives the same maps and scores', async () => {
     const dir = path.join(tmp, 'saved');
     await trained.save(dir);

@@ -36,6 +36,15 @@ describe('pipeline with the unlabelled pool (DDAD)', () => {
     expect(meta.counts.unlabelled).toBe(4);
     const e = await evaluate(t.runDir, { backend: 'wasm' });
     expect(Number.isFinite(e.metrics.image.auroc?.value)).toBe(true);
+    // One evaluation reports all five maps; the configured one (r-dual) equals the main score.
+    const v = e.metrics.variants!;
+    expect(Object.keys(v).sort()).toEqual(['inter', 'intra', 'r-dual', 'r-intra', 'rec']);
+    expect(v['r-dual'].image.auroc.value).toBe(e.metrics.image.auroc.value);
+    expect(v['r-dual'].pixel?.pixelAuroc.value).toBe(e.metrics.pixel?.pixelAuroc.value);
+    for (const k of Object.keys(v)) expect(Number.isFinite(v[k].image.ap.value)).toBe(true);
+    const html = await fs.readFile(e.files.report, 'utf8');
+    expect(html).toContain('Other scores of the same model');
+    expect(html).toContain('<code>r-intra</code>');
   });
 
   it('refuses DDAD without a pool, naming the missing key', async () => {

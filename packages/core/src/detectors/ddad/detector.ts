@@ -3,20 +3,21 @@
 //   ndm0..K-1  K reconstruction networks on the normal set D_n
 //   udm0..K-1  K networks on D_n ∪ D_u (D_u: the unlabelled pool, FitOptions.unlabelled)
 //   refine     R_intra and R_dual trained on FPI anomalies in D_n, epoch chosen on the validation normals
-// Maps (discrepancy.ts): A_rec, A_intra, A_inter, R_intra, R_dual; score() gives the configured one, scoreAll() all
+// Maps (discrepancy.ts): A_rec, A_intra, A_inter, R_intra, R_dual; score() gives the configured one, scoreVariants() all
 // five. Validation normals: FitOptions.validation, else a seeded validationFraction of D_n held out from every stage.
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
 import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir, type DetectorJson } from '../persist.js';
 import { mixSeed } from '../rng.js';
 import { runTraining } from '../train-loop.js';
-import { scoreInBatches } from '../scoring.js';
+import { scoreInBatches, scoreVariantsInBatches } from '../scoring.js';
 import { loadStores, namedAll, type Stores } from '../stores.js';
 import { imageScore } from '../synthetic/unet.js';
 import { checkSameSize, holdOut, unionData } from './data.js';
 import { rawMaps } from './discrepancy.js';
 import { createMember, memberStage, type Member } from './members.js';
-import { DDAD_SCORES, memberConfig, type DdadParams, type DdadScore } from './params.js';
+import { memberConfig, type DdadParams, type DdadScore } from './params.js';
 import { Refiners, trainRefiners, type RefineResult } from './refine.js';
 
 const SCORE_BATCH = 16;
@@ -135,11 +136,13 @@ export class DdadDetector implements Detector {
     });
   }
 
-  /** All five maps and scores (for evaluation reports); each entry equals scoreWith(images, n, key). */
-  async scoreAll(images: Float32Array, n: number): Promise<Record<DdadScore, ScoreResult>> {
-    const out = {} as Record<DdadScore, ScoreResult>;
-    for (const s of DDAD_SCORES) out[s] = await this.scoreWith(images, n, s);
-    return out;
+  /** All five maps and scores from one pass (evaluation reports them all); each equals scoreWith(images, n, key). */
+  scoreVariants(images: Float32Array, n: number): Promise<Record<DdadScore, ScoreResult>> {
+    return scoreVariantsInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
+      const maps = rawMaps(this.ndm, this.udm, x);
+      const all: Record<DdadScore, tf.Tensor3D> = { rec: maps.rec, intra: maps.intra, inter: maps.inter, 'r-intra': this.refiners.refined('intra', maps), 'r-dual': this.refiners.refined('dual', maps) };
+      return Object.fromEntries(Object.entries(all).map(([k, map]) => [k, { maps: map, scores: imageScore(map, this.p.imageScore, this.p.topK) }]));
+    }) as Promise<Record<DdadScore, ScoreResult>>;
   }
 
   private stores(): Stores {

@@ -12,7 +12,7 @@ export const ddadParamsSchema = z.strictObject({
   ensemble: z.number().int().min(2).default(3),
   // Backbone settings (channels, latent; memorySize, shrinkThreshold, entropyWeight for memae).
   ...memaeParamsSchema.shape,
-  /** Which map gives score()'s result; scoreAll() returns all five. */
+  /** Which map gives score()'s result; scoreVariants() returns all five. */
   score: z.enum(DDAD_SCORES).default('r-dual'),
   /** Image score of every map: its mean, or the mean of its top topK fraction of pixels. */
   imageScore: z.enum(['mean', 'topk']).default('mean'),

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
 import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir, type DetectorJson } from '../persist.js';
-import { scoreInBatches } from '../scoring.js';
+import { constantMaps, scoreInBatches, scoreVariantsInBatches } from '../scoring.js';
 import { loadStores, namedAll } from '../stores.js';
 import { runTraining } from '../train-loop.js';
 import { checkSecondOrderGradients } from './capability.js';
@@ -13,7 +13,7 @@ import { EncoderStage } from './encoder-stage.js';
 import { runGanStage } from './gan-stage.js';
 import { Critic, Encoder, Generator } from './nets.js';
 import { encoderStageConfig, ganStageConfig, type FanoganParams, type FanoganScoreMode } from './params.js';
-import { criticScore, encoderScore, iterativeScore, type BatchScore } from './score.js';
+import { criticScore, encoderParts, encoderScore, iterativeScore, type BatchScore } from './score.js';
 
 const SCORE_BATCH = 32;
 
@@ -121,6 +121,24 @@ export class FanoganDetector implements Detector {
   /** Scores with any mode, whatever the configured one (for comparing the baselines on one trained model). */
   scoreWith(images: Float32Array, n: number, mode: FanoganScoreMode): Promise<ScoreResult> {
     return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x, start) => this.scoreBatch(x, mode, start));
+  }
+
+  /**
+   * The lecture's comparison from one trained model, one encoder pass: `residual` (A_R), `feature` (A_D, the critic-
+   * feature residual), `residual+feature` (A_R + kappa * A_D, the izi_f score) and `critic` (-D(x)). The iterative
+   * search is left out (it costs iterativeSteps passes per image): score with scoreMode 'iterative' for it.
+   */
+  scoreVariants(images: Float32Array, n: number): Promise<Record<string, ScoreResult>> {
+    return scoreVariantsInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
+      const parts = encoderParts(this.gen, this.critic, this.enc, x);
+      const both = tf.add(parts.ar, tf.mul(parts.ad, this.p.kappa)) as tf.Tensor1D;
+      return {
+        residual: { scores: parts.ar, maps: parts.maps },
+        feature: { scores: parts.ad, maps: constantMaps(parts.ad, this.inputSize) },
+        'residual+feature': { scores: both, maps: parts.maps },
+        critic: criticScore(this.critic, x),
+      };
+    });
   }
 
   private scoreBatch(x: tf.Tensor4D, mode: FanoganScoreMode, start: number): BatchScore {

@@ -26,6 +26,13 @@ export function encoderScore(gen: Generator, critic: Critic, enc: Encoder, x: tf
   return residualScore(critic, x, gen.generate(enc.encode(x), false), kappa);
 }
 
+/** The encoder reconstruction's A_R and A_D separately (per image), and the residual map. */
+export function encoderParts(gen: Generator, critic: Critic, enc: Encoder, x: tf.Tensor4D): { ar: tf.Tensor1D; ad: tf.Tensor1D; maps: tf.Tensor3D } {
+  const rec = gen.generate(enc.encode(x), false);
+  const maps = tf.squeeze(tf.squaredDifference(x, rec), [3]) as tf.Tensor3D;
+  return { ar: tf.mean(maps, [1, 2]) as tf.Tensor1D, ad: tf.mean(tf.squaredDifference(critic.features(x), critic.features(rec)), 1) as tf.Tensor1D, maps };
+}
+
 /**
  * The A_D baseline: the critic's output alone. A WGAN critic rates real-looking images high, so the score is -D(x).
  * It has no localisation: the map is the image score at every pixel.

@@ -12,7 +12,7 @@ import { ParamStore, constant } from '../layers.js';
 import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir } from '../persist.js';
 import { mixSeed } from '../rng.js';
 import { runTraining } from '../train-loop.js';
-import { checkImages, scoreInBatches } from '../scoring.js';
+import { checkImages, scoreInBatches, scoreVariantsInBatches } from '../scoring.js';
 import { loadStores, namedAll } from '../stores.js';
 import { Moments, errorAndVariance, gaussianSmooth } from './maps.js';
 import { PatchNet } from './patch-net.js';
@@ -171,15 +171,39 @@ export class StudentTeacherDetector implements Detector {
     };
   }
 
-  /** Multiscale maps [n, H, W] of a batch (inside the caller's tidy). */
-  mapsOf(x: tf.Tensor4D): tf.Tensor3D {
-    const per = this.scaleNets().map(({ scale, target, students }) => {
+  /** Normalised map [n, H, W] of each scale, in `scales` order (inside the caller's tidy). */
+  scaleMaps(x: tf.Tensor4D): { scale: number; map: tf.Tensor3D }[] {
+    return this.scaleNets().map(({ scale, target, students }) => {
       const { e, v } = errorAndVariance(students.map((s) => s.describe(x)), target(x));
       const [em, es] = tf.unstack(this.statsStore.get(`p${scale}/err`));
       const [vm, vs] = tf.unstack(this.statsStore.get(`p${scale}/var`));
-      return tf.add(tf.div(tf.sub(e, em), es), tf.div(tf.sub(v, vm), vs));
+      return { scale, map: tf.add(tf.div(tf.sub(e, em), es), tf.div(tf.sub(v, vm), vs)) as tf.Tensor3D };
     });
-    return tf.mean(tf.stack(per), 0) as tf.Tensor3D;
+  }
+
+  /** Multiscale maps [n, H, W] of a batch (inside the caller's tidy). */
+  mapsOf(x: tf.Tensor4D): tf.Tensor3D {
+    return tf.mean(tf.stack(this.scaleMaps(x).map((s) => s.map)), 0) as tf.Tensor3D;
+  }
+
+  private imageScores(maps: tf.Tensor3D): tf.Tensor1D {
+    return tf.max(gaussianSmooth(maps, this.p.smoothSigma), [1, 2]) as tf.Tensor1D;
+  }
+
+  /** Each scale alone (`p17`, `p33`, ...) and, with several scales, `multiscale`: one pass through the networks. */
+  async scoreVariants(images: Float32Array, n: number): Promise<Record<string, ScoreResult>> {
+    checkImages(this.name, this.inputSize, images, n);
+    await this.prepare();
+    return scoreVariantsInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
+      const per = this.scaleMaps(x);
+      const out: Record<string, { scores: tf.Tensor1D; maps: tf.Tensor3D }> = {};
+      for (const { scale, map } of per) out[`p${scale}`] = { maps: map, scores: this.imageScores(map) };
+      if (per.length > 1) {
+        const maps = tf.mean(tf.stack(per.map((s) => s.map)), 0) as tf.Tensor3D;
+        out.multiscale = { maps, scores: this.imageScores(maps) };
+      }
+      return out;
+    });
   }
 
   async score(images: Float32Array, n: number): Promise<ScoreResult> {
@@ -187,7 +211,7 @@ export class StudentTeacherDetector implements Detector {
     await this.prepare();
     return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
       const maps = this.mapsOf(x);
-      return { maps, scores: tf.max(gaussianSmooth(maps, this.p.smoothSigma), [1, 2]) as tf.Tensor1D };
+      return { maps, scores: this.imageScores(maps) };
     });
   }
 
