@@ -34,3 +34,32 @@ for (const [short, long] of Object.entries(DATASETS)) {
     console.log(`| ${cells.join(' | ')} |`);
   }
 }
+
+// Detectors II and III: every run of a dataset, one row per score variant (metrics.json `variants`: DDAD's five
+// maps, f-AnoGAN's residual/feature/critic, the student-teacher's scales), with the 95% CI of the image AUROC.
+const ci = (c) => (c ? ` (${pct(c[0])}–${pct(c[1])})` : '');
+const epochsOf = (r) => {
+  try {
+    return JSON.parse(readFileSync(path.join(r.runDir, 'experiment.json'), 'utf8')).config.training.epochs;
+  } catch {
+    return undefined;
+  }
+};
+console.log('\n## Every run, with the score variants of each model\n');
+for (const [short, long] of Object.entries(DATASETS)) {
+  const rows = [...latest.values()].filter((r) => r.name.startsWith(`${short}-`));
+  if (rows.length === 0) continue;
+  console.log(`\n### ${long}\n`);
+  console.log('| run · score | steps | image AUROC (95% CI) / AP | pixel AUROC / best Dice | train s | train s/epoch | eval s | test normal/abnormal |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ep = epochsOf(r);
+    const perEpoch = ep ? (r.trainMs / 1000 / ep).toFixed(1) : '–';
+    const counts = r.counts ? `${r.counts.testNormal}/${r.counts.testAbnormal}` : '–';
+    const px = (p) => (p && p.pixelAuroc !== undefined ? `${pct(p.pixelAuroc)} / ${pct(p.bestDice)}` : '–');
+    const variants = Object.entries(r.variants ?? {});
+    const main = [`${r.name.slice(short.length + 1)}`, r.steps, `${pct(r.image.auroc)}${ci(r.ci?.auroc)} / ${pct(r.image.ap)}`, px(r.pixel), (r.trainMs / 1000).toFixed(0), perEpoch, r.evalWallS, counts];
+    console.log(`| ${main.join(' | ')} |`);
+    for (const [k, v] of variants) console.log(`| ${r.name.slice(short.length + 1)} · \`${k}\` | ″ | ${pct(v.image.auroc)}${ci(v.ci)} / ${pct(v.image.ap)} | ${px(v.pixel)} | ″ | ″ | ″ | ${counts} |`);
+  }
+}

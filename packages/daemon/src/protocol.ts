@@ -229,6 +229,13 @@ export interface RunMetricsResult {
   curves?: Record<string, number[]>;
   /** 95% bootstrap confidence intervals by metric name (as in `metrics`), when the evaluation recorded them. */
   intervals?: Record<string, [number, number]>;
+  /**
+   * The detector's other scores from the same trained weights (metrics.json `variants`: DDAD's maps, f-AnoGAN's
+   * residual/feature/critic, the student-teacher's scales), by variant name; each named and flattened like `metrics`.
+   */
+  variants?: Record<string, Record<string, number>>;
+  /** The variants' bootstrap CIs, by variant then metric name (as in `variants`), when recorded. */
+  variantIntervals?: Record<string, Record<string, [number, number]>>;
 }
 
 export interface CancelParams {

@@ -1,5 +1,7 @@
-// Run panel webview: metrics table with CIs, ROC/PR curves and the score histogram (SVG, theme colours) with a
-// keyboard-operable threshold that moves the operating point on all three, and the most anomalous test images.
+// Run panel webview: metrics table with CIs, the other scores of the same model, ROC/PR curves and the score
+// histogram (SVG, theme colours) with a keyboard-operable threshold that moves the operating point on all three,
+// and the most anomalous test images.
+import { variantsTableHtml } from '../src/webview-logic/variants-table.js';
 import { el, fmt, initData, vscode } from './common.js';
 import { showCharts, type Item, type RunThreshold } from './run-charts.js';
 
@@ -7,8 +9,9 @@ const init = initData<{ run: string }>();
 const app = document.getElementById('app') as HTMLElement;
 const table = el('table', { id: 'metrics' });
 const note = el('p', { id: 'note', role: 'status' }, 'Loading…');
+const variants = el('div', { id: 'variants-section' });
 const top = el('div', { class: 'top' });
-app.append(el('h2', {}, `Run ${init.run}`), note, table, el('div', { id: 'charts' }), el('h3', {}, 'Most anomalous test images'), top);
+app.append(el('h2', {}, `Run ${init.run}`), note, table, variants, el('div', { id: 'charts' }), el('h3', {}, 'Most anomalous test images'), top);
 
 /** One row per metric with its interval: the daemon's `intervals` (metrics.json's bootstrap CIs), else
  * `x_ci_low`/`x.ciLow`-style keys grouped with `x`. */
@@ -28,10 +31,15 @@ function metricsTable(m: Record<string, number>, intervals: Record<string, [numb
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type: string; metrics?: Record<string, number>; intervals?: Record<string, [number, number]>; items?: Item[]; threshold?: RunThreshold; message?: string };
+  const m = ev.data as {
+    type: string; metrics?: Record<string, number>; intervals?: Record<string, [number, number]>; items?: Item[]; threshold?: RunThreshold; message?: string;
+    variants?: Record<string, Record<string, number>>; variantIntervals?: Record<string, Record<string, [number, number]>>;
+  };
   if (m.type === 'note') note.textContent = m.message ?? '';
   if (m.type === 'metrics' && m.metrics) {
     metricsTable(m.metrics, m.intervals);
+    // names are escaped by variantsTableHtml
+    variants.innerHTML = variantsTableHtml(m.variants, fmt, m.variantIntervals);
     note.textContent = '';
   }
   if (m.type === 'scores' && m.items) {

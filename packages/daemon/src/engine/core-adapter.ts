@@ -1,6 +1,5 @@
 // The editor-side half of the daemon's bridge to @medad/core (compute-adapter.ts is the worker half): parsing,
 // positions, JSON Schemas, semantic checks, dataset summaries and run folders, in the protocol's shapes.
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   backendCapabilities,
@@ -27,6 +26,7 @@ import {
 import type { LeakagePairInfo, LeakageResult, ReadyParams, RunMetricsResult, RunSummary } from '../protocol.js';
 import { resolveConfigFile, summariseConfigFile, summarisePath } from './dataset-summary.js';
 import { LeakageChecker } from './leakage-checker.js';
+import { readMetricsFileExtras } from './metrics-file.js';
 import { displayMetrics } from './metric-names.js';
 import { renderImage } from './render-image.js';
 import type { AnalysedDocument, ConfigKind, EditorEngine } from './types.js';
@@ -46,21 +46,6 @@ function listingMetrics(r: RunListing): Record<string, number> | undefined {
     for (const [k, v] of Object.entries(group ?? {})) if (typeof v?.value === 'number') flat[k] = v.value;
   const out = Object.keys(flat).length ? flat : r.meta?.evaluation?.metrics;
   return out && Object.keys(out).length ? displayMetrics(out) : undefined;
-}
-
-/** metrics.json's `ci` pairs ({ image: { auroc: { value, ci: [lo, hi] } } }) by display name; undefined when none. */
-async function metricIntervals(runDir: string): Promise<Record<string, [number, number]> | undefined> {
-  // readRunMetrics has already reported an unreadable metrics.json: here a missing or odd one just means no CIs
-  const file = (await fs.readFile(path.join(runDir, 'metrics.json'), 'utf8').then(JSON.parse, () => undefined)) as Record<string, unknown> | undefined;
-  const out: Record<string, [number, number]> = {};
-  for (const group of [file?.image, file?.pixel]) {
-    for (const [k, v] of Object.entries((group ?? {}) as Record<string, { ci?: unknown }>)) {
-      const ci = v?.ci;
-      if (Array.isArray(ci) && ci.length === 2 && ci.every((x) => typeof x === 'number')) out[k] = [ci[0], ci[1]];
-    }
-  }
-  const name = (k: string) => Object.keys(displayMetrics({ [k]: 0 }))[0];
-  return Object.keys(out).length ? Object.fromEntries(Object.entries(out).map(([k, v]) => [name(k), v])) : undefined;
 }
 
 const STATE: Record<string, RunSummary['state']> = { running: 'running', trained: 'finished', evaluated: 'finished', failed: 'failed', cancelled: 'failed' };
@@ -126,8 +111,7 @@ export function createEditorEngine(): EditorEngine {
     listRuns: async (root) => (await listRuns(root)).map(toRunSummary),
     async runMetrics(runDir): Promise<RunMetricsResult> {
       const r = await readRunMetrics(runDir);
-      const intervals = await metricIntervals(runDir);
-      return { runDir: r.runDir, metrics: displayMetrics(r.metrics), ...(r.curves ? { curves: r.curves } : {}), ...(intervals ? { intervals } : {}) };
+      return { runDir: r.runDir, metrics: displayMetrics(r.metrics), ...(r.curves ? { curves: r.curves } : {}), ...(await readMetricsFileExtras(runDir)) };
     },
     async initBackend(): Promise<ReadyParams> {
       const report = await initBackend();

@@ -1,5 +1,5 @@
-// Run panel: metrics table (with confidence intervals when the run records them), ROC and PR curves and score
-// histograms from the run's test scores, and the most anomalous images.
+// Run panel: metrics table (with confidence intervals when the run records them), the detector's other scores from
+// the same model, ROC and PR curves and score histograms from the run's test scores, and the most anomalous images.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -31,7 +31,10 @@ export async function showRun(extensionUri: vscode.Uri, daemon: DaemonClient, re
     if (m.type !== 'ready') return;
     try {
       const metrics = await daemon.get().sendRequest(RunMetricsRequest, { runDir });
-      void wv.postMessage({ type: 'metrics', metrics: metrics.metrics, intervals: metrics.intervals, curves: metrics.curves });
+      void wv.postMessage({
+        type: 'metrics', metrics: metrics.metrics, intervals: metrics.intervals, curves: metrics.curves,
+        variants: metrics.variants, variantIntervals: metrics.variantIntervals,
+      });
       const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
       const exp = runs.find((r) => path.resolve(r.runDir) === path.resolve(runDir))?.experiment;
       if (!exp) return void wv.postMessage({ type: 'note', message: 'The run does not name its experiment: no per-image scores.' });
