@@ -88,6 +88,8 @@ export interface Detector {
    * method's comparison table comes from one trained model and one pass over the data.
    */
   scoreVariants?(images: Float32Array, n: number): Promise<Record<string, ScoreResult>>;
+  /** The scoreVariants key that equals score() (evaluation then scores once); undefined when none does. */
+  readonly mainVariant?: string;
   /** Writes detector.json + model.json + weights.bin into `dir`. */
   save(dir: string): Promise<void>;
   /** Reads the weights that `save` wrote (detector.json is read by loadDetector). */

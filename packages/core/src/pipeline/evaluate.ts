@@ -106,13 +106,17 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
     const valItems = resolved.validation.length > 0 ? resolved.validation : [];
     if (valItems.length === 0) throw new Error(`${rec.datasetFile ?? rec.file ?? runDir}: the dataset has no validation split; add \`validation: { fraction: 0.1 }\` so the threshold is not chosen on the test set`);
     const val = await loadSplit(valItems, config.input, { signal: opts.signal, onProgress: (d, t) => progress('loading validation', d, t) });
-    const valScored = await scorePacked(detector, val.data, val.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring validation', d, t) });
+    // Detectors with score variants: one pass gives all of them; the main score is one of them (mainVariant).
+    const vVal = await scoreVariantsPacked(detector, val.data, val.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring validation (all variants)', d, t) });
+    const main = detector.mainVariant;
+    const valScored = main && vVal[main] ? vVal[main] : await scorePacked(detector, val.data, val.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring validation', d, t) });
     const valLabels = val.images.map((im) => im.item.label);
     const threshold = chooseThreshold(config.evaluation.threshold, valScored.scores, valLabels);
 
     const test = await loadSplit(resolved.test, config.input, { signal: opts.signal, onProgress: (d, t) => progress('loading test', d, t) });
     if (test.images.length === 0) throw new Error(`${rec.datasetFile ?? runDir}: no readable test images`);
-    const scored = await scorePacked(detector, test.data, test.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring test', d, t) });
+    const vTest = await scoreVariantsPacked(detector, test.data, test.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring test (all variants)', d, t) });
+    const scored = main && vTest[main] ? vTest[main] : await scorePacked(detector, test.data, test.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring test', d, t) });
     const labels = test.images.map((im) => im.item.label);
     const img = imageMetrics(scored.scores, labels, threshold.threshold, config.evaluation.bootstrap);
     notes.push(...img.notes);
@@ -142,9 +146,7 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
     }
 
     let variants: MetricsJson['variants'];
-    if (detector.scoreVariants) {
-      const vVal = await scoreVariantsPacked(detector, val.data, val.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring variants (validation)', d, t) });
-      const vTest = await scoreVariantsPacked(detector, test.data, test.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring variants (test)', d, t) });
+    if (Object.keys(vTest).length > 0) {
       variants = {};
       for (const [name, t] of Object.entries(vTest)) {
         const v = vVal[name];

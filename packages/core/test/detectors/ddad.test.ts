@@ -104,6 +104,7 @@ describe('ddad', () => {
     const x = planted(3, SIZE, 13).images;
     const all = await det.scoreVariants(x, 3);
     expect(Object.keys(all).sort()).toEqual([...DDAD_SCORES].sort());
+    expect(det.mainVariant).toBe(det.config.score);
     for (const k of DDAD_SCORES) {
       const one = await det.scoreWith(x, 3, k);
       expect(maxAbsDiff(all[k].maps, one.maps)).toBeLessThan(1e-6);

@@ -94,6 +94,7 @@ describe('fanogan', () => {
     const x = blobs(3, SIZE, 13);
     const v = await det.scoreVariants(x, 3);
     expect(Object.keys(v).sort()).toEqual(['critic', 'feature', 'residual', 'residual+feature']);
+    expect(det.mainVariant).toBe('residual+feature');
     const main = await det.score(x, 3);
     const critic = await det.scoreWith(x, 3, 'critic');
     for (let i = 0; i < 3; i++) {

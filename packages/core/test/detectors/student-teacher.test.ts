@@ -96,6 +96,7 @@ describe('student-teacher', () => {
     const x = planted(3, SIZE, 7).images;
     const v = await trained.scoreVariants(x, 3);
     expect(Object.keys(v).sort()).toEqual(['multiscale', 'p17', 'p33']);
+    expect(trained.mainVariant).toBe('multiscale');
     for (let j = 0; j < v.multiscale.maps.length; j++) expect(v.multiscale.maps[j]).toBeCloseTo((v.p17.maps[j] + v.p33.maps[j]) / 2, 5);
     const main = await trained.score(x, 3);
     expect(maxAbsDiff(main.maps, v.multiscale.maps)).toBeLessThan(1e-6);
@@ -107,6 +108,7 @@ describe('student-teacher', () => {
     json.params.scales = [17];
     await fs.writeFile(path.join(dir, 'detector.json'), JSON.stringify(json));
     const one = await loadDetector(dir);
+    expect(one.mainVariant).toBe('p17');
     const s17 = await one.score(x, 3);
     expect(maxAbsDiff(s17.maps, v.p17.maps)).toBeLessThan(1e-5);
     expect(maxAbsDiff(s17.scores, v.p17.scores)).toBeLessThan(1e-5);

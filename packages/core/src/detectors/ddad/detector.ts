@@ -136,6 +136,10 @@ export class DdadDetector implements Detector {
     });
   }
 
+  get mainVariant(): DdadScore {
+    return this.p.score;
+  }
+
   /** All five maps and scores from one pass (evaluation reports them all); each equals scoreWith(images, n, key). */
   scoreVariants(images: Float32Array, n: number): Promise<Record<DdadScore, ScoreResult>> {
     return scoreVariantsInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {

@@ -123,6 +123,12 @@ export class FanoganDetector implements Detector {
     return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x, start) => this.scoreBatch(x, mode, start));
   }
 
+  get mainVariant(): string | undefined {
+    if (this.p.scoreMode === 'critic') return 'critic';
+    if (this.p.scoreMode === 'iterative') return undefined;
+    return this.p.strategy === 'izi_f' ? 'residual+feature' : 'residual';
+  }
+
   /**
    * The lecture's comparison from one trained model, one encoder pass: `residual` (A_R), `feature` (A_D, the critic-
    * feature residual), `residual+feature` (A_R + kappa * A_D, the izi_f score) and `critic` (-D(x)). The iterative

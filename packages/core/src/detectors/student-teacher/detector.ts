@@ -190,6 +190,10 @@ export class StudentTeacherDetector implements Detector {
     return tf.max(gaussianSmooth(maps, this.p.smoothSigma), [1, 2]) as tf.Tensor1D;
   }
 
+  get mainVariant(): string {
+    return this.p.scales.length > 1 ? 'multiscale' : `p${this.p.scales[0]}`;
+  }
+
   /** Each scale alone (`p17`, `p33`, ...) and, with several scales, `multiscale`: one pass through the networks. */
   async scoreVariants(images: Float32Array, n: number): Promise<Record<string, ScoreResult>> {
     checkImages(this.name, this.inputSize, images, n);
