@@ -114,6 +114,6 @@ export async function renderHeatmap(map: Float32Array, width: number, height: nu
     rgb[3 * i + 1] = c[1];
     rgb[3 * i + 2] = c[2];
   }
-  const png = await sharp(rgb, { raw: { width: out.width, height: out.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  const png = await sharp(rgb, { raw: { width: out.width, height: out.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer(); // level 1: a local PNG, latency matters more than bytes
   return { png, width: out.width, height: out.height, range };
 }

@@ -23,6 +23,9 @@ export interface SplitImage {
   id: string;
   /** Index of the frame / slice within its file. */
   frame: number;
+  /** Size of the decoded image before resizing (what a heatmap overlays). */
+  sourceWidth: number;
+  sourceHeight: number;
 }
 
 export interface LoadedSplit {
@@ -63,7 +66,7 @@ export async function loadSplit(
       if (!item) continue;
       const frame = frames.get(im.file) ?? 0;
       frames.set(im.file, frame + 1);
-      images.push({ item, id: im.id, frame });
+      images.push({ item, id: im.id, frame, sourceWidth: im.originalWidth, sourceHeight: im.originalHeight });
       chunks.push(im.data);
     }
     done += batch.images.length + batch.errors.length;

@@ -16,6 +16,9 @@ export interface ScoredImage {
   map: Float32Array;
   width: number;
   height: number;
+  /** Size of the source image (its first frame) before resizing: what the map is drawn over. */
+  sourceWidth: number;
+  sourceHeight: number;
 }
 
 export interface Scorer {
@@ -52,7 +55,8 @@ export async function openScorer(modelOrRunDir: string, opts: { backend?: Backen
       const split = await loadSplit([item], input, { signal });
       if (split.images.length === 0) throw new Error(`${file}: ${split.failures[0]?.reason ?? 'no image could be read'}`);
       const r = await scorePacked(detector, split.data.subarray(0, input.size[0] * input.size[1]), 1, { batchSize: 1, signal });
-      return { score: r.scores[0], map: r.maps[0], width: input.size[1], height: input.size[0] };
+      const im = split.images[0];
+      return { score: r.scores[0], map: r.maps[0], width: input.size[1], height: input.size[0], sourceWidth: im.sourceWidth, sourceHeight: im.sourceHeight };
     },
     dispose: () => detector.dispose(),
   };

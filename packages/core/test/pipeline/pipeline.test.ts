@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../../src/demo/dataset.js';
 import { configHash, evaluate, openScorer, readRunMeta, scoreFiles, train } from '../../src/pipeline/index.js';
@@ -82,6 +83,11 @@ describe('pipeline end to end', () => {
       expect([one.width, one.height, one.map.length]).toEqual([16, 16, 256]);
       expect(scorer.mapRange).toEqual((await readRunMeta(runDir)).evaluation?.mapRange);
       await expect(scorer.score(path.join(root, 'nope.png'))).rejects.toThrow(/nope\.png/);
+      // The source size (what a heatmap overlays) comes back with the map, so nobody re-reads the header.
+      const wide = path.join(root, 'wide.png');
+      await sharp(Buffer.alloc(40 * 24, 90), { raw: { width: 40, height: 24, channels: 1 } }).png().toFile(wide);
+      const w = await scorer.score(wide);
+      expect([w.width, w.height, w.sourceWidth, w.sourceHeight]).toEqual([16, 16, 40, 24]);
     } finally {
       scorer.dispose();
     }

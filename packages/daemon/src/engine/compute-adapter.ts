@@ -93,10 +93,19 @@ export function createComputeEngine(): ComputeEngine {
       ctx.onProgress(undefined, 'loading model');
       const scorer = await scorerFor(p.runDir);
       ctx.onProgress(undefined, 'scoring');
-      // Scorer.score scores the first frame; another frame/slice goes through scoreFiles (every image of the file)
-      const scored = p.slice ? await scoreSlice(p.runDir, p.image, p.slice, ctx) : await scorer.score(p.image, ctx.signal);
-      // The map overlays the source image (that frame/slice) pixel for pixel.
-      const info = await probeFile(p.image);
+      // Scorer.score scores the first frame; another frame/slice goes through scoreFiles (every image of the file).
+      // The map overlays the source image (that frame/slice) pixel for pixel: the scorer already decoded it and knows
+      // its size; a slice needs the header read again.
+      let scored: { score: number; map: Float32Array; width: number; height: number };
+      let info: { width: number; height: number };
+      if (p.slice) {
+        scored = await scoreSlice(p.runDir, p.image, p.slice, ctx);
+        info = await probeFile(p.image);
+      } else {
+        const s = await scorer.score(p.image, ctx.signal);
+        scored = s;
+        info = { width: s.sourceWidth, height: s.sourceHeight };
+      }
       const out = await renderHeatmap(scored.map, scored.width, scored.height, {
         colormap: p.colormap,
         normalisation: p.normalisation,
