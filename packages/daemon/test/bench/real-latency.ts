@@ -8,7 +8,8 @@ import { writeDemoDataset } from '../../../core/src/demo/dataset.js';
 import { HeatmapRequest, TrainRequest } from '../../src/protocol.js';
 import { startDaemon, uriOf } from '../helpers.js';
 
-const N = 20;
+// Images per latency series (BENCH_N to change): with 20, the p95 is the second-largest sample.
+const N = Number(process.env.BENCH_N ?? 20);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms (n=${xs.length})`;
 const time = async (f: () => Promise<unknown>) => {
