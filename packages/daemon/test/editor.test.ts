@@ -60,7 +60,8 @@ describe('diagnostics', () => {
 
   it('flags a source root that does not exist (semantic check, after the schema pass)', async () => {
     const text = GOOD.replace('./data', './nowhere');
-    const semantic = d.diagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'path-missing'));
+    // Wait for this text's finding: a semantic pass of an earlier text may still be publishing.
+    const semantic = d.diagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'path-missing' && x.message.includes('nowhere')));
     await change(text);
     const diag = (await semantic).diagnostics.find((x) => x.code === 'path-missing');
     expect(diag?.message).toContain('nowhere');
