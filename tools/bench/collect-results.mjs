@@ -39,6 +39,7 @@ for (const [short, long] of Object.entries(DATASETS)) {
 // maps, f-AnoGAN's residual/feature/critic, the student-teacher's scales), with the 95% CI of the image AUROC.
 const ci = (c) => (c ? ` (${pct(c[0])}–${pct(c[1])})` : '');
 const epochsOf = (r) => {
+  if (r.epochs) return r.epochs;
   try {
     return JSON.parse(readFileSync(path.join(r.runDir, 'experiment.json'), 'utf8')).config.training.epochs;
   } catch {

@@ -39,7 +39,8 @@ for cfg in "${configs[@]}"; do
     const tr = JSON.parse(fs.readFileSync(trainFile, "utf8"));
     const m = JSON.parse(fs.readFileSync(tr.runDir + "/metrics.json", "utf8"));
     const v = (o) => Object.fromEntries(Object.entries(o ?? {}).map(([k, e]) => [k, e.value]));
-    console.log(JSON.stringify({ name, config: cfg, runDir: tr.runDir, backend: tr.backend, steps: tr.steps, finalLoss: tr.finalLoss,
+    const epochs = (() => { try { return JSON.parse(fs.readFileSync(tr.runDir + "/experiment.json", "utf8")).config.training.epochs; } catch { return undefined; } })();
+    console.log(JSON.stringify({ name, config: cfg, runDir: tr.runDir, backend: tr.backend, steps: tr.steps, epochs, finalLoss: tr.finalLoss,
       trainMs: tr.durationMs, trainWallS: +t1 - +t0, evalWallS: +t2 - +t1, image: v(m.image), pixel: v(m.pixel),
       ci: Object.fromEntries(Object.entries(m.image).map(([k, e]) => [k, e.ci])), counts: m.counts,
       ...(m.variants ? { variants: Object.fromEntries(Object.entries(m.variants).map(([k, e]) => [k, { image: v(e.image), pixel: v(e.pixel), ci: e.image.auroc?.ci }])) } : {}),
