@@ -19,24 +19,8 @@ export type BatchScorer = (x: tf.Tensor4D, start: number) => { scores: tf.Tensor
  * gathering its per-image scores and [H, W] maps.
  */
 export async function scoreInBatches(name: string, size: InputSize, images: Float32Array, n: number, batch: number, fn: BatchScorer): Promise<ScoreResult> {
-  checkImages(name, size, images, n);
-  const px = size.height * size.width;
-  const scores = new Float32Array(n);
-  const maps = new Float32Array(n * px);
-  for (let start = 0; start < n; start += batch) {
-    const m = Math.min(batch, n - start);
-    const [sc, mp] = tf.tidy(() => {
-      const r = fn(tf.tensor4d(images.subarray(start * px, (start + m) * px), [m, size.height, size.width, 1]), start);
-      return [r.scores, r.maps];
-    });
-    try {
-      scores.set(await sc.data(), start);
-      maps.set(await mp.data(), start * px);
-    } finally {
-      tf.dispose([sc, mp]);
-    }
-  }
-  return { scores, maps };
+  const out = await scoreVariantsInBatches(name, size, images, n, batch, (x, start) => ({ main: fn(x, start) }));
+  return out.main ?? { scores: new Float32Array(0), maps: new Float32Array(0) }; // n = 0: no batch ran
 }
 
 /** For methods without native localisation: each image's map is its score at every pixel, [n, H, W]. */
