@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend, registerWasmTrainingKernels, restoreStockWasmKernels } from '../src/compute/index.js';
-import { arrayTrainData, createDetector, type Detector } from '../src/detectors/index.js';
+import { createDetector, type Detector } from '../src/detectors/index.js';
+import { timeFitSteps } from './lib/fit-steps.js';
 import { runTorch } from './lib/torch-ref.js';
 import { cpuMs, median, noise } from './lib/stats.js';
 
@@ -15,25 +16,8 @@ const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 
 /** Median wall and CPU ms per step after `warmup` steps. */
 async function train(det: Detector, steps: number, warmup = 2): Promise<{ wall: number; cpu: number }> {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  let t = performance.now();
-  let c = cpuMs();
-  const data = arrayTrainData(noise((steps + warmup) * 64 * 4096), { height: 64, width: 64 });
-  await det.fit(data, {
-    epochs: 1,
-    batchSize: 64,
-    lr: 1e-3,
-    seed: 0,
-    lossEvery: 1,
-    onProgress: () => {
-      wall.push(performance.now() - t);
-      cpu.push(cpuMs() - c);
-      t = performance.now();
-      c = cpuMs();
-    },
-  });
-  return { wall: median(wall.slice(warmup)), cpu: median(cpu.slice(warmup)) };
+  const r = await timeFitSteps(det, steps, warmup);
+  return { wall: median(r.wall.slice(warmup)), cpu: median(r.cpu.slice(warmup)) };
 }
 
 async function score(det: Detector, images: number): Promise<{ wall: number; cpu: number }> {

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/compute/index.js';
-import { arrayTrainData, createDetector } from '../src/detectors/index.js';
+import { createDetector } from '../src/detectors/index.js';
+import { timeFitSteps } from './lib/fit-steps.js';
 import { cpuMs, noise } from './lib/stats.js';
 
 interface Stat {
@@ -63,23 +64,10 @@ async function main(): Promise<void> {
   const stats = instrument(tf.getBackend(), values.shapes === true);
   const det = createDetector('ae', {}, 64);
   const warmup = 2;
-  const data = arrayTrainData(noise((steps + warmup) * 64 * 4096, 12345), { height: 64, width: 64 });
-  const stamps: number[] = [];
-  const cpuStamps: number[] = [];
-  await det.fit(data, {
-    epochs: 1,
-    batchSize: 64,
-    lr: 1e-3,
-    seed: 0,
-    lossEvery: 1,
-    onProgress: (p) => {
-      stamps.push(performance.now());
-      cpuStamps.push(cpuMs());
-      if (p.step === warmup) stats.clear();
-    },
-  });
-  const wall = (stamps[stamps.length - 1] - stamps[warmup - 1]) / steps;
-  const cpu = (cpuStamps[cpuStamps.length - 1] - cpuStamps[warmup - 1]) / steps;
+  const r = await timeFitSteps(det, steps, warmup, { noiseSeed: 12345, onStep: (step) => step === warmup && stats.clear() });
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const wall = mean(r.wall.slice(warmup));
+  const cpu = mean(r.cpu.slice(warmup));
   console.log(`\nAE training, batch 64, Adam: ${wall.toFixed(1)} ms/step wall, ${cpu.toFixed(1)} ms/step CPU over ${steps} steps`);
   console.log(table(stats, steps, 'step', top, values.shapes ? 64 : 28));
 

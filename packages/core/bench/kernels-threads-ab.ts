@@ -29,29 +29,12 @@ interface TfjsResult {
 /** Child mode: one tfjs-wasm measurement at `threads`, printed as one JSON line. */
 async function child(threads: number, steps: number, scoreImages: number): Promise<void> {
   const { describeBackend, initBackend } = await import('../src/compute/index.js');
-  const { arrayTrainData, createDetector } = await import('../src/detectors/index.js');
+  const { createDetector } = await import('../src/detectors/index.js');
+  const { timeFitSteps } = await import('./lib/fit-steps.js');
   const backend = await initBackend({ prefer: 'wasm', threads, env: {} });
   const det = createDetector('ae', {}, 64);
   const warmup = 2;
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  const losses: number[] = [];
-  let t = performance.now();
-  let c = cpuMs();
-  await det.fit(arrayTrainData(noise((steps + warmup) * 64 * 4096), { height: 64, width: 64 }), {
-    epochs: 1,
-    batchSize: 64,
-    lr: 1e-3,
-    seed: 0,
-    lossEvery: 1,
-    onProgress: (p) => {
-      wall.push(performance.now() - t);
-      cpu.push(cpuMs() - c);
-      losses.push(p.loss);
-      t = performance.now();
-      c = cpuMs();
-    },
-  });
+  const { wall, cpu, losses } = await timeFitSteps(det, steps, warmup);
   const x = noise(scoreImages * 4096);
   await det.score(x.subarray(0, 64 * 4096), 64);
   const t0 = performance.now();
