@@ -131,8 +131,9 @@ const run = {
   },
 
   async heatmap() {
-    await runCommand(page, 'medad: Open Anomaly Heatmap', false);
-    await pickInQuickInput(page, 'Open Anomaly Heatmap', 'lesion_0000.png');
+    const open = () => runCommand(page, 'medad: Open Anomaly Heatmap', false);
+    await open();
+    await pickInQuickInput(page, 'Open Anomaly Heatmap', 'lesion_0000.png', open);
     const wv = activeWebview(page);
     const canvas = wv.locator('canvas#overlay[data-drawn]');
     await canvas.or(wv.locator('#status.error')).first().waitFor({ timeout: 60_000 });

@@ -43,9 +43,16 @@ export async function openFile(page, name) {
 export const runCommand = (page, title, closes = true) => quickOpen(page, '>' + title, title, closes);
 
 /** Picks the row holding `text` in the Quick Pick titled `title` that a command opened (e.g. the image picker). */
-export async function pickInQuickInput(page, title, text) {
+export async function pickInQuickInput(page, title, text, reopen) {
   const qi = page.locator(QI);
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 15_000 });
+  const shown = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  // A webview that takes focus as it finishes loading can close a quick pick just opened: reopen it once.
+  await shown.waitFor({ timeout: 15_000 }).catch(async (err) => {
+    if (!reopen) throw err;
+    await page.keyboard.press('Escape');
+    await reopen();
+    await shown.waitFor({ timeout: 15_000 });
+  });
   await qi.fill(text);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
