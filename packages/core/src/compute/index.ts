@@ -2,6 +2,7 @@
 export * from './backend.js';
 export * from './batch-norm.js';
 export * from './capabilities.js';
+export * from './conv-transpose-fused.js';
 export * from './gradients.js';
 export * from './memory.js';
 export * from './wasm-kernels.js';

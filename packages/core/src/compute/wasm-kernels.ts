@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL, makeHostFusedBatchNorm, registerBatchNormKernels, unregisterBatchNormKernels, wasmHostRun } from './batch-norm.js';
 import { conv2dBackpropInputViaPhases } from './conv-backprop-input.js';
+import { CONV_T_BIAS_ACT_KERNEL, registerConvTransposeFusedKernel, unregisterConvTransposeFusedKernel } from './conv-transpose-fused.js';
 import { makeWasmIdentity, makeWasmLeadingReduce } from './wasm-reduce.js';
 import { makeWasmTile } from './wasm-tile.js';
 
@@ -109,7 +110,7 @@ export const MEDAD_WASM_KERNELS = [
 export const MEDAD_WASM_OVERRIDES = ['Conv2DBackpropInput', 'Tile', 'Sum', 'Mean', 'Identity', 'FusedBatchNorm'] as const;
 
 /** Kernels with no stock counterpart that the speed-ups add (removed again by restoreStockWasmKernels). */
-export const MEDAD_WASM_SPEEDUP_KERNELS = [BN_TRAIN_KERNEL, BN_TRAIN_GRAD_KERNEL] as const;
+export const MEDAD_WASM_SPEEDUP_KERNELS = [BN_TRAIN_KERNEL, BN_TRAIN_GRAD_KERNEL, CONV_T_BIAS_ACT_KERNEL] as const;
 
 /** Kernel functions installed by override(), so a second registration call leaves them alone. */
 const installed = new WeakSet<tf.KernelFunc>();
@@ -160,6 +161,8 @@ export function registerWasmTrainingKernels(opts: { speedups?: boolean } = {}): 
   replaced('FusedBatchNorm', (stock) => makeHostFusedBatchNorm(wasmHostRun, stock));
   // The fused training batch norm (batch-norm.ts) is a speed-up too: without it batchNormTrain uses tf ops.
   if (speedups) added.push(...registerBatchNormKernels(['wasm']).map((k) => k.slice('wasm/'.length)));
+  // So is the fused transposed conv + bias + activation of decoders in inference: without it, the tf-op composite.
+  if (speedups) added.push(...registerConvTransposeFusedKernel());
   add('Conv2DBackpropFilter', ({ inputs, attrs }) => {
     const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
     const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -195,5 +198,6 @@ export function restoreStockWasmKernels(): string[] {
   }
   stockConfigs.clear();
   unregisterBatchNormKernels('wasm');
+  unregisterConvTransposeFusedKernel();
   return restored;
 }

@@ -7,7 +7,7 @@
 // Tensors are NHWC (tf's layout); flattening order differs from PyTorch's NCHW, which only permutes dense weights.
 import * as tf from '@tensorflow/tfjs';
 import type { InputSize } from './api.js';
-import { ParamStore, addBatchNorm, addConv, addConvT, addDense, batchNorm, conv, convT, dense } from './layers.js';
+import { ParamStore, addBatchNorm, addConv, addConvT, addDense, batchNorm, conv, convBnReluInference, convT, convTBiasInference, convTBnReluInference, dense } from './layers.js';
 
 export interface ConvAEShape {
   inputSize: InputSize;
@@ -50,11 +50,11 @@ export class ConvAENet {
     addConvT(this.params, 'out', channels[0], outChannels, true);
   }
 
-  /** x: [n, H, W, 1] -> [n, zOut]. */
+  /** x: [n, H, W, 1] -> [n, zOut]. Inference folds each batch norm into its conv (same numbers, fewer passes). */
   encode(x: tf.Tensor4D, training: boolean): tf.Tensor2D {
     let h = x;
     this.shape.channels.forEach((_, i) => {
-      h = tf.relu(batchNorm(this.params, `enc${i}/bn`, conv(this.params, `enc${i}`, h), training));
+      h = training ? tf.relu(batchNorm(this.params, `enc${i}/bn`, conv(this.params, `enc${i}`, h), true)) : convBnReluInference(this.params, `enc${i}`, h);
     });
     return dense(this.params, 'to_z', tf.reshape(h, [h.shape[0], -1]));
   }
@@ -65,9 +65,9 @@ export class ConvAENet {
     const mirrored = [...channels].reverse();
     let h = tf.reshape(tf.relu(dense(this.params, 'from_z', z)), [z.shape[0], this.gridH, this.gridW, mirrored[0]]) as tf.Tensor4D;
     mirrored.slice(1).forEach((c, i) => {
-      h = tf.relu(batchNorm(this.params, `dec${i}/bn`, convT(this.params, `dec${i}`, h, c, false), training));
+      h = training ? tf.relu(batchNorm(this.params, `dec${i}/bn`, convT(this.params, `dec${i}`, h, c, false), true)) : convTBnReluInference(this.params, `dec${i}`, h, c);
     });
-    return convT(this.params, 'out', h, outChannels, true);
+    return training ? convT(this.params, 'out', h, outChannels, true) : convTBiasInference(this.params, 'out', h, outChannels);
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@
 // initialisation from our own seeded generator, and weights named stably for save/load and checkpoints.
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTrain } from '../compute/batch-norm.js';
+import { conv2dTransposeBiasAct } from '../compute/conv-transpose-fused.js';
 import { mixSeed, uniformArray } from './rng.js';
 
 type Init = (count: number, seed: number) => Float32Array;
@@ -134,4 +135,36 @@ export function batchNorm(ps: ParamStore, name: string, x: tf.Tensor4D, training
     mv.assign(tf.add(tf.mul(mv, 1 - BN_MOMENTUM), tf.mul(v, BN_MOMENTUM)));
   });
   return y as tf.Tensor4D;
+}
+
+/**
+ * Inference-mode batch norm folded into the layer before it (same numbers up to rounding): y = x*scale + shift per
+ * channel with scale = gamma/sqrt(var + eps), shift = beta - mean*scale. A scaled filter and a bias let the conv
+ * kernel apply it, with the ReLU, instead of two more passes over the activation.
+ */
+function foldBatchNorm(ps: ParamStore, name: string): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+  const scale = tf.div(ps.get(`${name}/gamma`), tf.sqrt(tf.add(ps.get(`${name}/moving_var`), BN_EPS))) as tf.Tensor1D;
+  const shift = tf.sub(ps.get(`${name}/beta`), tf.mul(ps.get(`${name}/moving_mean`), scale)) as tf.Tensor1D;
+  return { scale, shift };
+}
+
+/** relu(batchNorm(conv(x))) in inference, as one fused conv: the `${name}/bn` statistics fold into the filter. */
+export function convBnReluInference(ps: ParamStore, name: string, x: tf.Tensor4D): tf.Tensor4D {
+  const { scale, shift } = foldBatchNorm(ps, `${name}/bn`);
+  const filter = tf.mul(ps.get(`${name}/kernel`), scale) as tf.Tensor4D; // [4, 4, ci, co] * [co]
+  return tf.fused.conv2d({ x, filter, strides: 2, pad: 'same', bias: shift, activation: 'relu' });
+}
+
+/** relu(batchNorm(convT(x))) in inference, as one fused transposed conv (see conv2dTransposeBiasAct). */
+export function convTBnReluInference(ps: ParamStore, name: string, x: tf.Tensor4D, co: number): tf.Tensor4D {
+  const [n, h, w] = x.shape;
+  const { scale, shift } = foldBatchNorm(ps, `${name}/bn`);
+  const filter = tf.mul(ps.get(`${name}/kernel`), tf.reshape(scale, [1, 1, co, 1])) as tf.Tensor4D; // [4, 4, co, ci]
+  return conv2dTransposeBiasAct(x, filter, [n, h * 2, w * 2, co], 2, 'same', shift, 'relu');
+}
+
+/** convT with its bias (and no activation) as one fused transposed conv: the output layer in inference. */
+export function convTBiasInference(ps: ParamStore, name: string, x: tf.Tensor4D, co: number): tf.Tensor4D {
+  const [n, h, w] = x.shape;
+  return conv2dTransposeBiasAct(x, ps.get(`${name}/kernel`) as tf.Tensor4D, [n, h * 2, w * 2, co], 2, 'same', ps.get(`${name}/bias`) as tf.Tensor1D, 'linear');
 }
