@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const lines = [
     `AE 64x64 (channels 16-32-64-64, latent 16), batch 64, Adam 1e-3 — medad on ${describeBackend(backend)}`,
     `medad train: median of ${train.timedSteps} steps after ${train.warmupSteps} warm-up (p10 ${train.p10}, p90 ${train.p90} ms); ` +
-      `scoring: ${score.images} images in batches of 64, image score + anomaly map read back`,
+      `scoring: ${score.images} images in batches of ${score.batch}, image score + anomaly map read back`,
     `torch: torch_ae.py cpu ${args.steps} 64 <threads> (mean of the steps after 3 warm-up; inference at batch 256, score only)`,
     '',
     `${pad('implementation', 30)}${pad('threads', 9)}${pad('train ms/step', 15)}images/s`,

@@ -17,7 +17,7 @@ export const USAGE = `Usage: tsx bench/ae-speed.ts [--steps N] [--warmup N] [--s
                               [--out DIR] [--python PATH] [--torch-script PATH]
   --steps N         timed training steps, batch 64 (default 20; the median is reported)
   --warmup N        untimed first steps (default 3, as torch_ae.py)
-  --score-images N  images scored for images/s (default 512)
+  --score-images N  images scored for images/s (default 2048)
   --files N         at most this many files for the data-loading timing (default 400)
   --data DIR        folder of images for the data-loading timing (default: shared chest X-ray normals, else 200 generated JPEGs)
   --no-torch        skip the PyTorch runs
@@ -50,7 +50,7 @@ export function parseBenchArgs(argv: string[], defaults: { out: string; torchScr
   return {
     steps: positiveInt('steps', values.steps, 20),
     warmup: positiveInt('warmup', values.warmup, 3),
-    scoreImages: positiveInt('score-images', values['score-images'], 512, 64),
+    scoreImages: positiveInt('score-images', values['score-images'], 2048, 64),
     files: positiveInt('files', values.files, 400),
     torch: !values['no-torch'],
     data: values.data,

@@ -1,6 +1,7 @@
 // Times the `ae` detector exactly as the pipeline runs it: detector.fit (the shared training loop with Adam) on
 // in-memory batches of 64, and detector.score (image score + anomaly map, both read back).
 import { createDetector, arrayTrainData, type Detector } from '../../src/detectors/index.js';
+import { scoreBatchFor } from '../../src/detectors/reconstruction-detector.js';
 import { median, quantile, round } from './stats.js';
 
 export interface TrainTiming {
@@ -50,14 +51,15 @@ export async function timeTraining(det: Detector, steps: number, warmup: number,
   return { batch, warmupSteps: warmup, timedSteps: steps, msPerStep: round(median(dts), 1), p10: round(quantile(dts, 0.1), 1), p90: round(quantile(dts, 0.9), 1) };
 }
 
-/** Scores `images` noise images (the detector batches them by 64) after one warm-up call; images per second. */
+/** Scores `images` noise images (the detector picks its batch, see scoreBatchFor) after one warm-up call; images per second. */
 export async function timeScoring(det: Detector, images: number): Promise<ScoreTiming> {
   const { height, width } = det.inputSize;
   const x = noiseImages(images, height * width);
-  await det.score(x.subarray(0, 64 * height * width), 64);
+  const warm = Math.min(images, 256);
+  await det.score(x.subarray(0, warm * height * width), warm);
   const t0 = performance.now();
   const r = await det.score(x, images);
   const ms = performance.now() - t0;
   if (r.scores.length !== images || r.maps.length !== images * height * width) throw new Error('score() returned the wrong number of results');
-  return { batch: 64, images, imagesPerS: round((images / ms) * 1000, 1) };
+  return { batch: scoreBatchFor(det.inputSize), images, imagesPerS: round((images / ms) * 1000, 1) };
 }

@@ -1,13 +1,14 @@
-// Conv2DBackpropInput (the input gradient of a conv, and the forward pass of conv2dTranspose) as ONE ordinary
-// stride-1 convolution. tfjs-backend-wasm 4.22 runs this kernel as a naive loop nest (~10x slower than its XNNPACK
+// Conv2DBackpropInput (the input gradient of a conv, and the forward pass of conv2dTranspose) as ordinary stride-1
+// convolutions. tfjs-backend-wasm 4.22 runs this kernel as a naive loop nest (~10x slower than its XNNPACK
 // Conv2D at the AE's shapes); XNNPACK runs the rewritten form.
 //
 // Sub-pixel ("phase") decomposition: with y' = y + padTop = s*q + r (0 <= r < s), the taps i of the forward conv that
 // reach output row y are i = r + s*t, so dx[y] = sum_t dy[q - t] * W[r + s*t] for t < T = ceil(k/s). For a fixed
 // residue r this is a stride-1 correlation over q with a T-tap filter; stacking the s*s residues (ry, rx) as output
 // channels gives one conv2d [T, T, co, s*s*ci], whose output is interleaved back into rows/cols (a DepthToSpace plus a
-// crop, done in one pass on the heap because wasm's DepthToSpace and Slice are slow). No multiplications by the zeros
-// that a dilate-then-convolve transposed conv would insert.
+// crop, done in one pass on the heap because wasm's DepthToSpace and Slice are slow). With 8+ channels one conv per row
+// residue instead computes only its own rows, and each output row is then one contiguous copy (PhaseMode). No
+// multiplications by the zeros that a dilate-then-convolve transposed conv would insert.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -68,24 +69,6 @@ export function interleavePhases(z: Float32Array, zShape: Shape4, sy: number, sx
     }
 }
 
-/** Copies runs of `ci` floats from consecutive z to every `step`-th pixel of o starting at `dst` (one residue row). */
-function scatterRow(z: Float32Array, src: number, o: Float32Array, dst: number, count: number, step: number, ci: number): void {
-  if (ci % 4 === 0) {
-    // Unrolled by four: twice as fast as the plain loop for 16-64 channels.
-    for (let j = 0; j < count; j++, dst += step) {
-      for (let c = 0; c < ci; c += 4) {
-        o[dst + c] = z[src + c];
-        o[dst + c + 1] = z[src + c + 1];
-        o[dst + c + 2] = z[src + c + 2];
-        o[dst + c + 3] = z[src + c + 3];
-      }
-      src += ci;
-    }
-  } else {
-    for (let j = 0; j < count; j++, dst += step) for (let c = 0; c < ci; c++) o[dst + c] = z[src++];
-  }
-}
-
 /** One residue class of an axis: its outputs y = y0 + s*j (j < m) and the correlation over dy that gives them. */
 interface Residue {
   r: number;
@@ -115,17 +98,24 @@ export function residuePlan(n: number, outN: number, pad: number, s: number, k: 
   return out;
 }
 
-/** The filter of one residue pair: F[u, v, co, c] = W[ry + sy*(Ty-1-u), rx + sx*(Tx-1-v), c, co]. */
-function residueFilter(w: Float32Array, shape: Shape4, sy: number, sx: number, ry: Residue, rx: Residue): tf.Tensor4D {
+/**
+ * The filter of one row residue with the column residues stacked as output channels (as phaseFilterData does):
+ * F[u, v, co, rx*ci + c] = W[ry + sy*(Ty-1-u), rx + sx*(tx-1-v), c, co], 0 past the kernel.
+ */
+function rowResidueFilter(w: Float32Array, shape: Shape4, sy: number, sx: number, ry: Residue, tx: number): tf.Tensor4D {
   const [, kw, ci, co] = shape;
-  const out = new Float32Array(ry.taps * rx.taps * co * ci);
+  const oc = sx * ci;
+  const out = new Float32Array(ry.taps * tx * co * oc);
   for (let u = 0; u < ry.taps; u++)
-    for (let v = 0; v < rx.taps; v++) {
-      const src0 = ((ry.r + sy * (ry.taps - 1 - u)) * kw + rx.r + sx * (rx.taps - 1 - v)) * ci * co;
-      const dst0 = (u * rx.taps + v) * co * ci;
-      for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[dst0 + o * ci + c] = w[src0 + c * co + o];
-    }
-  return tf.tensor4d(out, [ry.taps, rx.taps, co, ci]);
+    for (let v = 0; v < tx; v++)
+      for (let rx = 0; rx < sx; rx++) {
+        const j = rx + sx * (tx - 1 - v);
+        if (j >= kw) continue;
+        const src0 = ((ry.r + sy * (ry.taps - 1 - u)) * kw + j) * ci * co;
+        const dst0 = (u * tx + v) * co * oc + rx * ci;
+        for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[dst0 + o * oc + c] = w[src0 + c * co + o];
+      }
+  return tf.tensor4d(out, [ry.taps, tx, co, oc]);
 }
 
 /** Fused bias and activation of the transposed-conv forward (the input-gradient kernel uses neither). */
@@ -135,14 +125,15 @@ export interface BiasAct {
 }
 
 /**
- * How the phases are computed. 'residues': one conv per (row, col) residue over exactly its outputs; 'stacked': one
- * conv for all residues over the union of their ranges, which recomputes up to one extra row and column per residue
- * ((n+1)^2 / n^2 of the work) but suits few channels, where per-residue GEMMs would be too narrow.
+ * How the phases are computed. 'stacked': one conv for all residues over the union of their ranges, which recomputes
+ * up to one extra row and column per residue ((n+1)^2 / n^2 of the work), then a per-pixel interleave. 'rows': one
+ * conv per row residue over exactly its rows, column residues stacked, then whole-row copies. On the AE, rows cost
+ * about as much conv time as exact per-residue convs with a third less copying; with 1 channel their 2-wide GEMMs lose.
  */
-export type PhaseMode = 'auto' | 'residues' | 'stacked';
+export type PhaseMode = 'auto' | 'rows' | 'stacked';
 
-/** dx channels from which 'auto' takes the per-residue convs (measured on the AE: 16 and up win, 1 loses). */
-const RESIDUE_MIN_CHANNELS = 8;
+/** dx channels from which 'auto' takes the row-residue convs. */
+const ROWS_MIN_CHANNELS = 8;
 
 /**
  * dx of conv2d(x, filter, strides, pad) given dy, as a wasm kernel body: the same numbers as tf's Conv2DBackpropInput
@@ -167,37 +158,37 @@ export function conv2dBackpropInputViaPhases(
   }
   const [n, h, w, ci] = inputShape;
   const rows = residuePlan(h, outHeight, info.padInfo.top, sy, kh);
-  const cols = residuePlan(w, outWidth, info.padInfo.left, sx, kw);
-  const useResidues = rows !== undefined && cols !== undefined && (mode === 'residues' || (mode === 'auto' && ci >= RESIDUE_MIN_CHANNELS));
-  if (mode === 'residues' && !useResidues) throw new Error('conv2dBackpropInputViaPhases: this shape needs the stacked phases');
+  const px0 = axisPlan(w, outWidth, info.padInfo.left, sx, Math.ceil(kw / sx));
+  const useRows = rows !== undefined && px0.before >= 0 && px0.after >= 0 && (mode === 'rows' || (mode === 'auto' && ci >= ROWS_MIN_CHANNELS));
+  if (mode === 'rows' && !useRows) throw new Error('conv2dBackpropInputViaPhases: this shape needs the stacked phases');
   // A copy: the convs below allocate, and growing the heap detaches views into it.
   const wData = (backend.typedArrayFromHeap(filter) as Float32Array).slice();
   const conv = (x: tf.Tensor4D, f: tf.Tensor4D, convPad: tf.backend_util.ExplicitPadding, bias?: tf.Tensor1D) =>
     fused.bias || (fused.activation ?? 'linear') !== 'linear'
       ? tf.fused.conv2d({ x, filter: f, strides: 1, pad: convPad, bias, activation: fused.activation ?? 'linear' })
       : tf.conv2d(x, f, 1, convPad);
-  if (useResidues) {
+  if (useRows) {
+    // One conv per row residue, the column residues stacked as channels: each conv output row, cropped, is one
+    // whole contiguous dx row, so the interleave is a row copy (memcpy) instead of a per-pixel scatter.
+    const tx = Math.ceil(kw / sx);
+    const bias = fused.bias ? (tf.tile(fused.bias, [sx]) as tf.Tensor1D) : undefined;
     const zs: tf.Tensor4D[] = [];
     try {
       for (const ry of rows)
-        for (const rx of cols)
-          zs.push(
-            tf.tidy(() => conv(dy, residueFilter(wData, filter.shape, sy, sx, ry, rx), [[0, 0], [ry.before, ry.after], [rx.before, rx.after], [0, 0]], fused.bias)),
-          );
+        zs.push(tf.tidy(() => conv(dy, rowResidueFilter(wData, filter.shape, sy, sx, ry, tx), [[0, 0], [ry.before, ry.after], [px0.before, px0.after], [0, 0]], bias)));
       const out = backend.makeOutput([n, h, w, ci], 'float32');
-      // Heap views only after the last allocation: growing the heap detaches earlier views.
       const o = backend.typedArrayFromHeap(out) as Float32Array;
-      let k = 0;
-      for (const ry of rows)
-        for (const rx of cols) {
-          const z = backend.typedArrayFromHeap(zs[k++]) as Float32Array;
-          let src = 0;
-          for (let b = 0; b < n; b++)
-            for (let i = 0; i < ry.m; i++, src += rx.m * ci) scatterRow(z, src, o, ((b * h + ry.y0 + sy * i) * w + rx.y0) * ci, rx.m, sx * ci, ci);
-        }
+      const rowLen = w * ci;
+      rows.forEach((ry, k) => {
+        const z = backend.typedArrayFromHeap(zs[k]) as Float32Array;
+        const zRow = zs[k].shape[2] * zs[k].shape[3];
+        let src = px0.crop * ci;
+        for (let b = 0; b < n; b++)
+          for (let i = 0; i < ry.m; i++, src += zRow) o.set(z.subarray(src, src + rowLen), ((b * h + ry.y0 + sy * i) * w) * ci);
+      });
       return out;
     } finally {
-      tf.dispose(zs);
+      tf.dispose([...zs, ...(bias ? [bias] : [])]);
     }
   }
   const py = axisPlan(h, outHeight, info.padInfo.top, sy, Math.ceil(kh / sy));

@@ -8,8 +8,13 @@ import { detectorJsonOf, loadWeightsInto, readOwnDetectorJson, saveDetectorDir }
 import { scoreInBatches } from './scoring.js';
 import { runTraining, type StepContext, type Trainable } from './train-loop.js';
 
-/** Images per scoring batch: bounds memory on large test sets. */
-const SCORE_BATCH = 64;
+/**
+ * Images per scoring batch: about a million input pixels (256 images at 64x64, 16 at 256x256), which bounds memory on
+ * large inputs; at 64x64, 256 scored 14% more images/s than 64 on 2 wasm threads (docs/results.md, issue 9).
+ */
+export function scoreBatchFor(size: InputSize): number {
+  return Math.max(1, Math.min(256, Math.floor(2 ** 20 / (size.height * size.width))));
+}
 
 export abstract class ReconstructionDetector implements Detector, Trainable {
   abstract readonly name: string;
@@ -45,7 +50,7 @@ export abstract class ReconstructionDetector implements Detector, Trainable {
   }
 
   score(images: Float32Array, n: number): Promise<ScoreResult> {
-    return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
+    return scoreInBatches(this.name, this.inputSize, images, n, scoreBatchFor(this.inputSize), (x) => {
       const maps = this.pixelMap(x);
       return { maps, scores: tf.mean(maps, [1, 2]) as tf.Tensor1D };
     });

@@ -1,4 +1,4 @@
-// The phase-decomposed input gradient: which shapes take the exact per-residue convs, and that both phase layouts
+// The phase-decomposed input gradient: which shapes take the row-residue convs, and that both phase layouts
 // give the cpu backend's numbers; and the fused transposed conv + bias + activation (the decoder layers in
 // inference) against the tf-op composite on cpu, forward and gradients.
 import * as tf from '@tensorflow/tfjs';
@@ -21,11 +21,11 @@ describe('residuePlan', () => {
       { r: 1, y0: 0, m: 8, taps: 2, before: 1, after: 0 },
     ]);
   });
-  it('refuses shapes whose residues leave dy rows unread (they need the stacked phases with a slice)', () => {
-    // 'valid' k=1 s=2 on 12 rows: dy row j feeds only x row 2j; residue 1 has no taps at all.
+  it('refuses a residue without taps (k=1, s=2: odd x rows get nothing), which the stacked phases handle', () => {
     expect(residuePlan(12, 6, 0, 2, 1)).toBeUndefined();
-    // 'valid' k=3 s=2 on 9 rows -> 4 dy rows: residue 1 (x rows 1, 3, 5, 7) reads dy rows 0..3 only through one tap.
-    expect(residuePlan(9, 4, 0, 2, 3)).toBeDefined();
+  });
+  it("plans residues with different tap counts ('valid' k=3 s=2 on 9 rows: 2 taps for even rows, 1 for odd)", () => {
+    expect(residuePlan(9, 4, 0, 2, 3)?.map((r) => [r.m, r.taps, r.before, r.after])).toEqual([[5, 2, 1, 1], [4, 1, 0, 0]]);
   });
 });
 
@@ -36,7 +36,7 @@ describe('conv2dBackpropInputViaPhases: both phase layouts vs the cpu Conv2DBack
     { x: [2, 9, 9, 4], k: [3, 3], co: 2, pad: 'valid' },
   ];
   for (const [i, c] of cases.entries()) {
-    for (const mode of ['residues', 'stacked'] as PhaseMode[]) {
+    for (const mode of ['rows', 'stacked'] as PhaseMode[]) {
       it(`${mode}: x [${c.x}] k ${c.k} co ${c.co} pad=${c.pad}`, async () => {
         const filterShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.co];
         const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, 2, 1, c.pad);

@@ -33,7 +33,7 @@ const bpiCases: BpiCase[] = [
   { x: [2, 12, 12, 1], k: [1, 1], co: 3, s: 2, pad: 'valid' },
   { x: [1, 13, 13, 4], k: [4, 4], co: 6, s: 3, pad: 'same' },
   { x: [4, 6, 6, 8], k: [3, 3], co: 8, s: 1, pad: 'same' },
-  // 8+ dx channels and every residue covering dy: the per-residue convs (the AE's decoder and encoder shapes).
+  // 8+ dx channels and every row residue covering dy: the row-residue convs (the AE's decoder and encoder shapes).
   { x: [2, 8, 8, 8], k: [4, 4], co: 6, s: 2, pad: 'same' },
   { x: [2, 8, 12, 16], k: [4, 4], co: 3, s: 2, pad: 1 },
   { x: [2, 9, 9, 12], k: [3, 3], co: 5, s: 2, pad: 'same' },

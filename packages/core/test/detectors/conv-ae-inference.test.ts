@@ -8,7 +8,7 @@ import { onBackend, randArray, relError, setupBackends } from '../compute/helper
 
 beforeAll(setupBackends);
 
-const CHANNELS = [8, 16]; // 8+ channels: the decoder's first transposed conv takes the per-residue phases on wasm
+const CHANNELS = [8, 16]; // 8+ channels: the decoder's first transposed conv takes the row-residue phases on wasm
 const SIZE = { height: 16, width: 16 };
 
 function makeNet(): ConvAENet {
