@@ -5,7 +5,7 @@
 # Usage: tools/bench/run-accuracy.sh [--eval-only] [config.medad.yaml ...]
 #   default configs: every tools/bench/experiments/*-*.medad.yaml; --eval-only re-evaluates the run that the last
 #   `train` of each config made (its bench-results/logs/<name>.train.json).
-# Runs from source; after `npm run build`, MEDAD="node packages/core/dist/cli/main.js" works the same.
+# Runs from source; after `npm run build`, MEDAD="node packages/core/bin/medad.js" works the same.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 MEDAD=${MEDAD:-"node --conditions=@medad/source --import tsx packages/core/src/cli/main.ts"}

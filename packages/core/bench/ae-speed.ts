@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/compute/index.js';
+import { withSizedThreadPool } from '../src/io/threadpool.js';
 import { writeJsonAtomic } from '../src/model/atomic.js';
 import { parseBenchArgs, USAGE } from './lib/args.js';
 import { loadingFiles, timeLoading } from './lib/io-speed.js';
@@ -19,6 +20,7 @@ const SHARED = path.resolve(REPO, '../shared');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
+  withSizedThreadPool(); // the loader's threads, as the medad bin sizes them (src/io/threadpool.ts)
   const args = parseBenchArgs(process.argv.slice(2), { out: path.join(REPO, 'bench-results'), torchScript: path.join(SHARED, 'bench/torch_ae.py') });
   if (args === 'help') return void console.log(USAGE);
   const started = Date.now();

@@ -1,5 +1,6 @@
 // Starts the medad daemon (an LSP server over stdio) and keeps it running: if it dies it is restarted (up to
 // MAX_RESTARTS within RESTART_WINDOW_MS), with a notification offering the log.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -45,7 +46,8 @@ export class DaemonClient implements vscode.Disposable {
       options: {
         execArgv: cfg.get<string[]>('daemon.execArgv', []),
         cwd: root,
-        env: { ...process.env, MEDAD_BACKEND: cfg.get<string>('backend', 'auto') },
+        // UV_THREADPOOL_SIZE: one image-decoding thread per CPU (core's io/threadpool.ts); it must be set at spawn.
+        env: { UV_THREADPOOL_SIZE: String(Math.max(2, os.availableParallelism())), ...process.env, MEDAD_BACKEND: cfg.get<string>('backend', 'auto') },
       },
     };
     const serverOptions: ServerOptions = { run, debug: run };

@@ -1,5 +1,5 @@
 // Entry points: pick the reader by magic bytes and turn every failure into an ImageReadError naming the file.
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { detectFormat, HEAD_BYTES, readHead } from './detect.js';
 import { decodeDicom, probeDicom } from './dicom.js';
@@ -49,11 +49,46 @@ export function decodeFile(file: string, opts: DecodeOptions = {}): Promise<Deco
   const abs = resolve(file);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   return guarded(abs, async () => {
-    const { format, head } = await identify(abs);
+    const { format, head, bytes } = await identifyForDecode(abs);
     if (format === 'dicom') return decodeDicom(abs, maxPixels, opts.dicom?.window);
     if (format === 'nifti') return decodeNifti(abs, maxPixels, opts.nifti);
-    return [await decodeRaster(abs, format, maxPixels, head)];
+    return [await decodeRaster(abs, format, maxPixels, head, bytes)];
   });
+}
+
+/** Raster files up to this size are read whole, once: libvips then decodes from memory, with no second open. */
+const WHOLE_RASTER_BYTES = 32 * 2 ** 20;
+
+/**
+ * identify() for decoding: one file handle gives the size, the head and, for a raster image that is not huge, the
+ * whole file (the head is its start), so the file is opened once instead of three times.
+ */
+async function identifyForDecode(file: string): Promise<{ format: ImageFormat; head: Buffer; bytes?: Buffer }> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw new ImageReadError(file, `cannot read: ${(e as Error).message}`);
+  }
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) throw new ImageReadError(file, 'empty file (0 bytes)');
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const format = detectFormat(head.subarray(0, bytesRead));
+    if (!format) {
+      throw new ImageReadError(file, `unsupported or unrecognised format (first bytes ${head.subarray(0, 8).toString('hex')})`);
+    }
+    if (format === 'dicom' || format === 'nifti' || size > WHOLE_RASTER_BYTES) return { format, head: head.subarray(0, bytesRead) };
+    if (bytesRead === size) return { format, head, bytes: head };
+    const bytes = Buffer.alloc(size);
+    head.copy(bytes, 0, 0, bytesRead);
+    const rest = await fh.read(bytes, bytesRead, size - bytesRead, bytesRead);
+    const whole = bytes.subarray(0, bytesRead + rest.bytesRead);
+    return { format, head: whole.subarray(0, HEAD_BYTES), bytes: whole };
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Format, size, bit depth and frame count from headers only (cheap enough for 100k-file summaries). */

@@ -9,3 +9,4 @@ export { loadImage } from './load.js';
 export { listImageFiles, IMAGE_EXTENSIONS } from './list.js';
 export { streamBatches, type StreamBatch, type StreamOptions } from './stream.js';
 export { writeGray16Png, writeGray8Png, readGray16Png } from './png.js';
+export { decodingThreadPoolSize, withSizedThreadPool } from './threadpool.js';

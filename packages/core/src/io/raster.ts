@@ -2,6 +2,7 @@
 // reduced to Rec.601 luma ourselves, because sharp's greyscale() goes through linear light and would change
 // the intensities of images that are really grey.
 import sharp from 'sharp';
+import { rasterHeader } from './raster-header.js';
 import { ImageReadError, type DecodedImage, type ImageFormat, type ProbeResult } from './types.js';
 
 const DEPTH_BITS: Record<string, number> = {
@@ -15,12 +16,16 @@ const DEPTH_BITS: Record<string, number> = {
   double: 64,
 };
 
+// libvips' operation cache only pays when the same file is processed again; a data loader never does, and the
+// bookkeeping cost about 5% of a small JPEG's decode here.
+sharp.cache(false);
+
 const why = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
-async function readMetadata(file: string, format: ImageFormat): Promise<sharp.Metadata> {
+async function readMetadata(file: string, format: ImageFormat, bytes?: Buffer): Promise<sharp.Metadata> {
   try {
     // Header only; the pixel limit is ours to apply (with a reason the user can act on), not libvips'.
-    return await sharp(file, { limitInputPixels: false }).metadata();
+    return await sharp(bytes ?? file, { limitInputPixels: false }).metadata();
   } catch (e) {
     const msg = why(e);
     if (/unsupported image format/i.test(msg))
@@ -49,18 +54,38 @@ export async function probeRaster(file: string, format: ImageFormat): Promise<Pr
   };
 }
 
-/** Decodes the first page/frame of a raster image into one grey float image. */
+/** Grey values from n interleaved pixels of c bands: the first band, or Rec.601 luma where R, G and B differ. */
+function greyOf(src: Uint8Array | Uint16Array, n: number, c: number): Float32Array {
+  const data = new Float32Array(n);
+  if (c <= 2) {
+    for (let i = 0, j = 0; i < n; i++, j += c) data[i] = src[j];
+    return data;
+  }
+  for (let i = 0, j = 0; i < n; i++, j += c) {
+    const r = src[j];
+    const g = src[j + 1];
+    const b = src[j + 2];
+    data[i] = r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b;
+  }
+  return data;
+}
+
+/**
+ * Decodes the first page/frame of a raster image into one grey float image. `bytes`, if given, is the whole file
+ * (read by the caller): libvips decodes it from memory, and JPEG/PNG headers are read without libvips.
+ */
 export async function decodeRaster(
   file: string,
   format: ImageFormat,
   maxPixels: number,
   head?: Buffer,
+  bytes?: Buffer,
 ): Promise<DecodedImage> {
   // PNG's IHDR is at a fixed place: check it ourselves first, so even a header libvips rejects is
   // refused for its size rather than reported as corrupt.
   if (format === 'png' && head && head.length >= 24)
     checkSize(file, head.readUInt32BE(16), head.readUInt32BE(20), maxPixels);
-  const m = await readMetadata(file, format);
+  const m = (bytes && rasterHeader(format, bytes)) || (await readMetadata(file, format, bytes));
   checkSize(file, m.width ?? 0, m.height ?? 0, maxPixels);
   const depth = m.depth ?? 'uchar';
   if (depth !== 'uchar' && depth !== 'ushort')
@@ -71,7 +96,7 @@ export async function decodeRaster(
   const space = colourBands === 1 ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
   let out: { data: Buffer; info: sharp.OutputInfo };
   try {
-    out = await sharp(file, { limitInputPixels: maxPixels, failOn: 'error' })
+    out = await sharp(bytes ?? file, { limitInputPixels: maxPixels, failOn: 'error' })
       .toColourspace(space)
       .raw({ depth: sixteen ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true });
@@ -79,22 +104,13 @@ export async function decodeRaster(
     throw new ImageReadError(file, `corrupt or truncated ${format}: ${why(e)}`);
   }
   const { data: buf, info } = out;
-  const src = sixteen ? new Uint16Array(buf.buffer, buf.byteOffset, buf.length / 2) : buf;
+  // A plain Uint8Array view, not the Buffer: the loops below then see one array kind per depth and stay fast.
+  const src = sixteen ? new Uint16Array(buf.buffer, buf.byteOffset, buf.length / 2) : new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
   const n = info.width * info.height;
   const c = info.channels;
   if (src.length < n * c)
     throw new ImageReadError(file, `truncated ${format}: decoded fewer pixels than the header says`);
-  const data = new Float32Array(n);
-  if (c <= 2) {
-    for (let i = 0; i < n; i++) data[i] = src[i * c];
-  } else {
-    for (let i = 0; i < n; i++) {
-      const r = src[i * c];
-      const g = src[i * c + 1];
-      const b = src[i * c + 2];
-      data[i] = r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b;
-    }
-  }
+  const data = greyOf(src, n, c);
   const max = sixteen ? 65535 : 255;
   return {
     file,

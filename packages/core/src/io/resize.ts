@@ -1,33 +1,37 @@
 // Separable resampling in plain TS, so results do not depend on a native library's version.
 import type { GrayImage, ResizeMethod } from './types.js';
 
-/** For each output index: the source indices and weights that make it. */
+/** For each output index d: source indices idx[start[d] .. start[d+1]) with weights w (flat, so the passes stay tight). */
 interface Taps {
-  idx: number[][];
-  w: number[][];
+  start: Int32Array;
+  idx: Int32Array;
+  w: Float64Array;
+}
+
+function flatten(perOutput: { idx: number[]; w: number[] }[]): Taps {
+  const start = new Int32Array(perOutput.length + 1);
+  perOutput.forEach((t, d) => (start[d + 1] = start[d] + t.idx.length));
+  return { start, idx: Int32Array.from(perOutput.flatMap((t) => t.idx)), w: Float64Array.from(perOutput.flatMap((t) => t.w)) };
 }
 
 /** Bilinear with half-pixel centres (OpenCV INTER_LINEAR, sharp/libvips): src = (dst + 0.5) * scale - 0.5, edges clamped. */
 function bilinearTaps(src: number, dst: number): Taps {
   const scale = src / dst;
-  const idx: number[][] = [];
-  const w: number[][] = [];
+  const out: { idx: number[]; w: number[] }[] = [];
   for (let d = 0; d < dst; d++) {
     const x = Math.min(src - 1, Math.max(0, (d + 0.5) * scale - 0.5));
     const x0 = Math.floor(x);
     const x1 = Math.min(src - 1, x0 + 1);
     const f = x - x0;
-    idx.push([x0, x1]);
-    w.push([1 - f, f]);
+    out.push({ idx: [x0, x1], w: [1 - f, f] });
   }
-  return { idx, w };
+  return flatten(out);
 }
 
 /** Area (box) average: each output pixel covers [d*scale, (d+1)*scale) of the input, weighted by overlap. */
 function areaTaps(src: number, dst: number): Taps {
   const scale = src / dst;
-  const idx: number[][] = [];
-  const w: number[][] = [];
+  const out: { idx: number[]; w: number[] }[] = [];
   for (let d = 0; d < dst; d++) {
     const a = d * scale;
     const b = (d + 1) * scale;
@@ -40,10 +44,22 @@ function areaTaps(src: number, dst: number): Taps {
         ww.push(overlap / scale);
       }
     }
-    idx.push(ii);
-    w.push(ww);
+    out.push({ idx: ii, w: ww });
   }
-  return { idx, w };
+  return flatten(out);
+}
+
+/** Taps depend only on the sizes: a dataset of same-size images computes them once. */
+const tapCache = new Map<string, Taps>();
+function cachedTaps(method: ResizeMethod, src: number, dst: number): Taps {
+  const key = `${method} ${src} ${dst}`;
+  let t = tapCache.get(key);
+  if (!t) {
+    if (tapCache.size >= 64) tapCache.clear(); // bounded: sizes vary little in practice
+    t = (method === 'area' ? areaTaps : bilinearTaps)(src, dst);
+    tapCache.set(key, t);
+  }
+  return t;
 }
 
 /**
@@ -54,30 +70,34 @@ export function resizeImage(img: GrayImage, width: number, height: number, metho
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
     throw new Error(`resizeImage: target size must be positive integers, got ${width}x${height}`);
   if (width === img.width && height === img.height) return { width, height, data: img.data.slice() };
-  const taps = method === 'area' ? areaTaps : bilinearTaps;
-  const tx = taps(img.width, width);
-  const ty = taps(img.height, height);
-  // Horizontal pass into (width x img.height), then vertical.
+  const tx = cachedTaps(method, img.width, width);
+  const ty = cachedTaps(method, img.height, height);
+  const src = img.data;
+  const [xs, xi, xw] = [tx.start, tx.idx, tx.w];
+  const [ys, yi, yw] = [ty.start, ty.idx, ty.w];
+  const sw = img.width;
+  // Horizontal pass into (width x img.height), then vertical; locals and flat taps keep the loops tight.
   const tmp = new Float32Array(width * img.height);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width;
-    for (let x = 0; x < width; x++) {
-      const ii = tx.idx[x];
-      const ww = tx.w[x];
+  for (let y = 0, row = 0, t = 0; y < img.height; y++, row += sw) {
+    for (let x = 0; x < width; x++, t++) {
       let s = 0;
-      for (let k = 0; k < ii.length; k++) s += img.data[row + ii[k]] * ww[k];
-      tmp[y * width + x] = s;
+      const end = xs[x + 1];
+      for (let k = xs[x]; k < end; k++) s += src[row + xi[k]] * xw[k];
+      tmp[t] = s;
     }
   }
   const out = new Float32Array(width * height);
+  // Row-wise in float64 (the same sums, in the same order, as one output pixel at a time), rounded once at the end.
+  const acc = new Float64Array(width);
   for (let y = 0; y < height; y++) {
-    const ii = ty.idx[y];
-    const ww = ty.w[y];
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      for (let k = 0; k < ii.length; k++) s += tmp[ii[k] * width + x] * ww[k];
-      out[y * width + x] = s;
+    acc.fill(0);
+    const end = ys[y + 1];
+    for (let k = ys[y]; k < end; k++) {
+      const r = yi[k] * width;
+      const wk = yw[k];
+      for (let x = 0; x < width; x++) acc[x] += tmp[r + x] * wk;
     }
+    out.set(acc, y * width);
   }
   return { width, height, data: out };
 }
