@@ -35,7 +35,8 @@ describe('no leaks on wasm with medad kernels', () => {
     det.dispose();
   });
 
-  it('tensor and buffer counts are flat across 2,000 one-image scoring requests', async () => {
+  it('tensor and buffer counts are flat across 2,000 one-image scoring requests, and dispose frees everything', async () => {
+    const empty = counts();
     const det = createDetector('ae', { channels: [4, 8], latent: 4 }, SIZE);
     const img = randArray(SIZE * SIZE, 9);
     const first = await det.score(img, 1);
@@ -45,6 +46,7 @@ describe('no leaks on wasm with medad kernels', () => {
       if (i % 500 === 0) expect(r.scores[0]).toBeCloseTo(first.scores[0], 6); // same model, same answer
     }
     expect(counts()).toEqual(base);
-    det.dispose();
+    det.dispose(); // the weights and the batch-norm folds cached for inference
+    expect(counts()).toEqual(empty);
   });
 });

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConvAENet } from '../../src/detectors/conv-ae-net.js';
-import { batchNorm, conv, convT, dense } from '../../src/detectors/layers.js';
+import { ParamStore, batchNorm, conv, convT, dense } from '../../src/detectors/layers.js';
 import { onBackend, randArray, relError, setupBackends } from '../compute/helpers.js';
 
 beforeAll(setupBackends);
@@ -50,4 +50,46 @@ describe('ConvAENet inference (batch norm folded into the convs)', () => {
       expect(z.some((v) => v !== 0)).toBe(true);
     });
   }
+});
+
+describe('folded weights are cached per weights version', () => {
+  it('a changed running statistic (or kernel) is picked up by the next inference pass', async () => {
+    await tf.setBackend('wasm');
+    const net = makeNet();
+    const xs = randArray(2 * 16 * 16, 11);
+    const forward = () => onBackend('wasm', () => {
+      const x = tf.tensor4d(xs, [2, 16, 16, 1]);
+      return [net.decode(net.encode(x, false), false), unfused(net, x)];
+    });
+    const [a] = await forward();
+    tf.tidy(() => net.params.get('enc1/bn/moving_var').assign(tf.mul(net.params.get('enc1/bn/moving_var'), 4)));
+    const [b, refB] = await forward();
+    expect(relError(b, refB)).toBeLessThanOrEqual(1e-5);
+    expect(relError(b, a)).toBeGreaterThan(1e-3); // the change mattered, so a stale fold would have failed above
+    tf.tidy(() => net.params.get('dec0/kernel').assign(tf.neg(net.params.get('dec0/kernel'))));
+    const [c, refC] = await forward();
+    expect(relError(c, refC)).toBeLessThanOrEqual(1e-5);
+    net.dispose();
+  });
+
+  it('derived() returns the same tensors until a dependency is assigned, and dispose() frees them', () => {
+    const before = tf.memory().numTensors;
+    const ps = new ParamStore();
+    ps.add('w', [3], () => new Float32Array([1, 2, 3]));
+    let made = 0;
+    const twice = () => ps.derived('twice', ['w'], () => (made++, [tf.mul(ps.get('w'), 2)]));
+    const [t1] = tf.tidy(() => twice()); // a tidy around the call must not dispose the cached value
+    const [t2] = twice();
+    expect(t2).toBe(t1);
+    expect(t1.isDisposed).toBe(false);
+    expect(Array.from(t1.dataSync())).toEqual([2, 4, 6]);
+    tf.tidy(() => ps.get('w').assign(tf.tensor1d([5, 5, 5])));
+    const [t3] = twice();
+    expect(made).toBe(2);
+    expect(t1.isDisposed).toBe(true);
+    expect(Array.from(t3.dataSync())).toEqual([10, 10, 10]);
+    ps.dispose();
+    expect(t3.isDisposed).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
