@@ -67,4 +67,18 @@ describe('medad CLI', () => {
     expect(typeof j.backend).toBe('string');
     expect(j.detectors.map((d: { name: string }) => d.name)).toContain('ae');
   });
+
+  it('doctor reports the image-decoding thread pool: the environment variable if set, else Node\'s default of 4', async () => {
+    const saved = process.env.UV_THREADPOOL_SIZE;
+    try {
+      process.env.UV_THREADPOOL_SIZE = '3';
+      expect(JSON.parse((await cli('doctor', '--backend', 'cpu', '--json')).stdout).decodeThreads).toEqual({ threads: 3, source: 'UV_THREADPOOL_SIZE' });
+      delete process.env.UV_THREADPOOL_SIZE;
+      const r = await cli('doctor', '--backend', 'cpu');
+      expect(r.stdout).toMatch(/Image decoding: 4 threads \(Node's default; the medad bin would use \d+\)/);
+    } finally {
+      if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
+      else process.env.UV_THREADPOOL_SIZE = saved;
+    }
+  });
 });
