@@ -88,11 +88,23 @@ export class ParamStore {
     return tensors;
   }
 
+  /** Frees the cached derived tensors (they are recomputed on the next use). */
+  clearDerived(): void {
+    for (const d of this.derivedCache.values()) tf.dispose(d.tensors);
+    this.derivedCache.clear();
+  }
+
+  /** Tensors this store holds: its parameters plus the derived values cached for inference (for leak accounting). */
+  heldTensors(): number {
+    let n = this.params.size;
+    for (const d of this.derivedCache.values()) n += d.tensors.length;
+    return n;
+  }
+
   dispose(): void {
     for (const p of this.params.values()) p.variable.dispose();
     this.params.clear();
-    for (const d of this.derivedCache.values()) tf.dispose(d.tensors);
-    this.derivedCache.clear();
+    this.clearDerived();
   }
 }
 

@@ -60,6 +60,7 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
   const px = model.inputSize.height * model.inputSize.width;
   const lossEvery = Math.max(1, opts.lossEvery ?? 10);
   const optimizer = tf.train.adam(opts.lr, BETA1, BETA2, EPSILON);
+  model.params.clearDerived(); // inference caches of the weights about to change: free them while training
   const vars = model.params.trainable();
   let step = 0;
   let losses: { step: number; loss: number }[] = [];
