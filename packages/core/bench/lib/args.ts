@@ -18,7 +18,7 @@ export const USAGE = `Usage: tsx bench/ae-speed.ts [--steps N] [--warmup N] [--s
   --steps N         timed training steps, batch 64 (default 20; the median is reported)
   --warmup N        untimed first steps (default 3, as torch_ae.py)
   --score-images N  images scored for images/s (default 2048)
-  --files N         at most this many files for the data-loading timing (default 400)
+  --files N         at most this many files for the data-loading and overlap timings (default 832: 13 batches)
   --data DIR        folder of images for the data-loading timing (default: shared chest X-ray normals, else 200 generated JPEGs)
   --no-torch        skip the PyTorch runs
   --out DIR         where the JSON result goes (default <repo>/bench-results)`;
@@ -51,7 +51,7 @@ export function parseBenchArgs(argv: string[], defaults: { out: string; torchScr
     steps: positiveInt('steps', values.steps, 20),
     warmup: positiveInt('warmup', values.warmup, 3),
     scoreImages: positiveInt('score-images', values['score-images'], 2048, 64),
-    files: positiveInt('files', values.files, 400),
+    files: positiveInt('files', values.files, 832),
     torch: !values['no-torch'],
     data: values.data,
     out: values.out ?? defaults.out,

@@ -4,7 +4,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import type { DatasetItem } from '../../src/dataset/index.js';
+import { createDetector } from '../../src/detectors/index.js';
+import type { ExperimentConfig } from '../../src/experiment/index.js';
 import { listImageFiles, loadImage, streamBatches, type LoadOptions } from '../../src/io/index.js';
+import { trainDataFor } from '../../src/pipeline/images.js';
 import { round } from './stats.js';
 
 export interface IoTiming {
@@ -64,4 +68,37 @@ export async function loadingFiles(dataDir: string | undefined, sharedDir: strin
   }
   const gen = await makeJpegs(Math.min(limit, 200));
   return { files: gen.files, source: `${gen.files.length} generated 224x224 JPEGs`, cleanup: () => fs.rm(gen.dir, { recursive: true, force: true }) };
+}
+
+export interface OverlapTiming {
+  steps: number;
+  /** Median step time with the images already in memory. */
+  inMemoryMsPerStep: number;
+  /** Median step time when every batch is decoded from disk while the previous steps run (prefetch 2). */
+  streamedMsPerStep: number;
+}
+
+/**
+ * How loading and compute overlap in training: the `ae` detector trained on the same files (one epoch of
+ * floor(files/64) steps, batch 64) from memory and streamed from disk, as the pipeline does for data above its
+ * in-memory limit. The first 2 steps of each are warm-up.
+ */
+export async function timeStreamedTraining(files: string[]): Promise<OverlapTiming> {
+  const n = Math.floor(files.length / 64) * 64;
+  if (n < 5 * 64) throw new Error(`timeStreamedTraining: needs at least 320 files, got ${files.length}`);
+  const items = files.slice(0, n).map((p) => ({ path: p }) as DatasetItem);
+  const input = { size: [64, 64], resize: 'area', normalise: 'minus1to1' } as unknown as ExperimentConfig['input'];
+  const median = async (limitBytes: number | undefined): Promise<number> => {
+    const { data } = await trainDataFor(items, input, { limitBytes });
+    const det = createDetector('ae', {}, 64);
+    const stamps: number[] = [];
+    try {
+      await det.fit(data, { epochs: 1, batchSize: 64, lr: 1e-3, seed: 0, lossEvery: 1, onProgress: () => stamps.push(performance.now()) });
+    } finally {
+      det.dispose();
+    }
+    const dts = stamps.slice(3).map((t, i) => t - stamps[i + 2]).sort((a, b) => a - b);
+    return round(dts[Math.floor(dts.length / 2)], 1);
+  };
+  return { steps: n / 64, inMemoryMsPerStep: await median(undefined), streamedMsPerStep: await median(0) };
 }
