@@ -177,6 +177,7 @@ export function conv2dBackpropInputViaPhases(
       for (const ry of rows)
         zs.push(tf.tidy(() => conv(dy, rowResidueFilter(wData, filter.shape, sy, sx, ry, tx), [[0, 0], [ry.before, ry.after], [px0.before, px0.after], [0, 0]], bias)));
       const out = backend.makeOutput([n, h, w, ci], 'float32');
+      // Heap views only after the last allocation (makeOutput): growing the heap detaches earlier views.
       const o = backend.typedArrayFromHeap(out) as Float32Array;
       const rowLen = w * ci;
       rows.forEach((ry, k) => {
@@ -206,6 +207,7 @@ export function conv2dBackpropInputViaPhases(
   });
   try {
     const out = backend.makeOutput([n, h, w, ci], 'float32');
+    // Heap views only after the last allocation: growing the heap detaches earlier views.
     const zData = backend.typedArrayFromHeap(z) as Float32Array;
     interleavePhases(zData, z.shape as Shape4, sy, sx, backend.typedArrayFromHeap(out) as Float32Array, [n, h, w, ci], py.crop, px.crop);
     return out;
