@@ -1,7 +1,7 @@
 // Entry points: pick the reader by magic bytes and turn every failure into an ImageReadError naming the file.
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { detectFormat, HEAD_BYTES, readHead } from './detect.js';
+import { detectFormat, HEAD_BYTES } from './detect.js';
 import { decodeDicom, probeDicom } from './dicom.js';
 import { decodeNifti, probeNifti } from './nifti.js';
 import { decodeRaster, probeRaster } from './raster.js';
@@ -13,23 +13,6 @@ import {
   type ImageFormat,
   type ProbeResult,
 } from './types.js';
-
-async function identify(file: string): Promise<{ format: ImageFormat; head: Buffer }> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch (e) {
-    throw new ImageReadError(file, `cannot read: ${(e as Error).message}`);
-  }
-  if (size === 0) throw new ImageReadError(file, 'empty file (0 bytes)');
-  const head = await readHead(file, HEAD_BYTES);
-  const format = detectFormat(head);
-  if (!format) {
-    const hex = head.subarray(0, 8).toString('hex');
-    throw new ImageReadError(file, `unsupported or unrecognised format (first bytes ${hex})`);
-  }
-  return { format, head };
-}
 
 /** Wraps unexpected errors (library bugs, I/O) so callers only ever see ImageReadError. */
 async function guarded<T>(file: string, fn: () => Promise<T>): Promise<T> {
@@ -49,7 +32,7 @@ export function decodeFile(file: string, opts: DecodeOptions = {}): Promise<Deco
   const abs = resolve(file);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   return guarded(abs, async () => {
-    const { format, head, bytes } = await identifyForDecode(abs);
+    const { format, head, bytes } = await identify(abs, true);
     if (format === 'dicom') return decodeDicom(abs, maxPixels, opts.dicom?.window);
     if (format === 'nifti') return decodeNifti(abs, maxPixels, opts.nifti);
     return [await decodeRaster(abs, format, maxPixels, head, bytes)];
@@ -60,10 +43,10 @@ export function decodeFile(file: string, opts: DecodeOptions = {}): Promise<Deco
 const WHOLE_RASTER_BYTES = 32 * 2 ** 20;
 
 /**
- * identify() for decoding: one file handle gives the size, the head and, for a raster image that is not huge, the
- * whole file (the head is its start), so the file is opened once instead of three times.
+ * The format from the magic bytes. One file handle gives the size, the head and, with `whole`, for a raster image
+ * that is not huge, the whole file (the head is its start): a decode opens the file once instead of three times.
  */
-async function identifyForDecode(file: string): Promise<{ format: ImageFormat; head: Buffer; bytes?: Buffer }> {
+async function identify(file: string, whole: boolean): Promise<{ format: ImageFormat; head: Buffer; bytes?: Buffer }> {
   let fh;
   try {
     fh = await open(file, 'r');
@@ -79,13 +62,13 @@ async function identifyForDecode(file: string): Promise<{ format: ImageFormat; h
     if (!format) {
       throw new ImageReadError(file, `unsupported or unrecognised format (first bytes ${head.subarray(0, 8).toString('hex')})`);
     }
-    if (format === 'dicom' || format === 'nifti' || size > WHOLE_RASTER_BYTES) return { format, head: head.subarray(0, bytesRead) };
+    if (!whole || format === 'dicom' || format === 'nifti' || size > WHOLE_RASTER_BYTES) return { format, head: head.subarray(0, bytesRead) };
     if (bytesRead === size) return { format, head, bytes: head };
     const bytes = Buffer.alloc(size);
     head.copy(bytes, 0, 0, bytesRead);
     const rest = await fh.read(bytes, bytesRead, size - bytesRead, bytesRead);
-    const whole = bytes.subarray(0, bytesRead + rest.bytesRead);
-    return { format, head: whole.subarray(0, HEAD_BYTES), bytes: whole };
+    const all = bytes.subarray(0, bytesRead + rest.bytesRead);
+    return { format, head: all.subarray(0, HEAD_BYTES), bytes: all };
   } finally {
     await fh.close();
   }
@@ -95,7 +78,7 @@ async function identifyForDecode(file: string): Promise<{ format: ImageFormat; h
 export function probeFile(file: string): Promise<ProbeResult> {
   const abs = resolve(file);
   return guarded(abs, async () => {
-    const { format } = await identify(abs);
+    const { format } = await identify(abs, false);
     if (format === 'dicom') return probeDicom(abs);
     if (format === 'nifti') return probeNifti(abs);
     return probeRaster(abs, format);
