@@ -14,6 +14,7 @@ import {
   probeSecondOrderGradients,
   type BackendName,
 } from '../../packages/core/src/compute/index.js';
+import { makeAe, timeScoring, timeTraining as timeDetectorTraining } from '../../packages/core/bench/lib/medad-ae.js';
 
 // The bundle (.gpu/check.mjs) ships the .wasm binaries in .gpu/wasm: no node_modules travels to the GPU machine.
 const shippedWasm = path.join(path.dirname(fileURLToPath(import.meta.url)), 'wasm');
@@ -152,6 +153,71 @@ async function timeTraining(size: number): Promise<{ trainMsPerStep: number; sco
   return { trainMsPerStep: +trainMsPerStep.toFixed(2), scoreImagesPerS: +scoreImagesPerS.toFixed(1) };
 }
 
+interface DetectorTiming {
+  /** medad's `ae` detector (what `medad train` runs): median ms/step per batch size, loss read back every step. */
+  train: { batch: number; msPerStep: number }[];
+  /** Least-squares line through those points: the per-step cost that does not grow with the batch, and per image. */
+  fixedMsPerStep: number;
+  msPerImage: number;
+  /** Batch 64 again with the loss read back every 10th step: what the per-step read-back costs. */
+  lossEvery10MsPerStep: number;
+  /** detector.score (image score + map read back) on 4 x its scoring batch of noise images. */
+  scoreImagesPerS: number;
+  /** The kernels of one batch-64 training step (tf.profile): count, and the ten slowest by kernel time. */
+  profile: { kernels: number; wallMs: number; top: { name: string; calls: number; ms: number }[] };
+}
+
+/** The pipeline's own path on the active backend: batch sweep (the fixed per-step cost), read-back cost, profile. */
+async function timeDetector(): Promise<DetectorTiming> {
+  const batches = quick ? [8, 16] : [16, 64, 256];
+  const train: DetectorTiming['train'] = [];
+  for (const b of batches) {
+    const det = makeAe(64);
+    try {
+      train.push({ batch: b, msPerStep: (await timeDetectorTraining(det, steps, 3, b)).msPerStep });
+    } finally {
+      det.dispose();
+    }
+    log('detector', train[train.length - 1]);
+  }
+  const mx = train.reduce((a, p) => a + p.batch, 0) / train.length;
+  const my = train.reduce((a, p) => a + p.msPerStep, 0) / train.length;
+  const sxy = train.reduce((a, p) => a + (p.batch - mx) * (p.msPerStep - my), 0);
+  const sxx = train.reduce((a, p) => a + (p.batch - mx) ** 2, 0);
+  const msPerImage = sxx > 0 ? sxy / sxx : 0;
+  const det = makeAe(64);
+  try {
+    const lossEvery10MsPerStep = (await timeDetectorTraining(det, steps, 3, quick ? 8 : 64, 10)).msPerStep;
+    const scoreImagesPerS = (await timeScoring(det, quick ? 64 : 4 * 256)).imagesPerS;
+    // One more step under tf.profile: which kernels run and which take the time.
+    const one = makeAe(64);
+    const t0 = performance.now();
+    const info = await tf.profile(async () => {
+      await timeDetectorTraining(one, 1, 0, quick ? 8 : 64);
+    });
+    const wallMs = performance.now() - t0;
+    one.dispose();
+    const byName = new Map<string, { calls: number; ms: number }>();
+    for (const k of info.kernels) {
+      const e = byName.get(k.name) ?? { calls: 0, ms: 0 };
+      e.calls++;
+      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      byName.set(k.name, e);
+    }
+    const top = [...byName.entries()].map(([name, e]) => ({ name, calls: e.calls, ms: +e.ms.toFixed(2) })).sort((a, b) => b.ms - a.ms).slice(0, 10);
+    return {
+      train,
+      fixedMsPerStep: +(my - msPerImage * mx).toFixed(2),
+      msPerImage: +msPerImage.toFixed(4),
+      lossEvery10MsPerStep,
+      scoreImagesPerS,
+      profile: { kernels: info.kernels.length, wallMs: +wallMs.toFixed(1), top },
+    };
+  } finally {
+    det.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const report = await initBackend({ threads: opt('threads', 1) });
   const active: BackendName = report.backend;
@@ -195,6 +261,9 @@ async function main(): Promise<void> {
   log(`timing AE 64x64 batch ${batch}, ${steps} steps`);
   const timing = await timeTraining(64);
   log(timing);
+  log('timing medad\'s ae detector (batch sweep, read-back, profile)');
+  const detector = await timeDetector();
+  log(detector);
 
   const summary = {
     backend: active,
@@ -205,6 +274,7 @@ async function main(): Promise<void> {
     aeGradients: { maxRelErr: aeErr, ok: aeErr <= tol * 10 },
     secondOrder: { ...so, relErr: soErr, ok: !so.error && soErr <= tol * 10 },
     timing: { size: 64, batch, steps, scoreBatch, ...timing },
+    detector,
     allOk: ops.every((o) => o.ok) && aeErr <= tol * 10 && !so.error && soErr <= tol * 10,
     numTensors: tf.memory().numTensors,
   };

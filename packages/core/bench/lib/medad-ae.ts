@@ -36,15 +36,16 @@ export function makeAe(size = 64): Detector {
 }
 
 /**
- * Trains for warmup + steps steps in one epoch, reading the loss back every step (as torch_ae.py does), and
- * returns the median step time of the timed steps. Per-step times come from the loop's progress callback.
+ * Trains for warmup + steps steps in one epoch, reading the loss back every `lossEvery` steps (default every step,
+ * as torch_ae.py does), and returns the median step time of the timed steps. Per-step times come from the loop's
+ * progress callback.
  */
-export async function timeTraining(det: Detector, steps: number, warmup: number, batch = 64): Promise<TrainTiming> {
+export async function timeTraining(det: Detector, steps: number, warmup: number, batch = 64, lossEvery = 1): Promise<TrainTiming> {
   const { height, width } = det.inputSize;
   const total = steps + warmup;
   const data = arrayTrainData(noiseImages(total * batch, height * width), { height, width });
   const stamps: number[] = [];
-  await det.fit(data, { epochs: 1, batchSize: batch, lr: 1e-3, seed: 0, lossEvery: 1, onProgress: () => stamps.push(performance.now()) });
+  await det.fit(data, { epochs: 1, batchSize: batch, lr: 1e-3, seed: 0, lossEvery, onProgress: () => stamps.push(performance.now()) });
   // stamps[i] closes step i+1; step i's time is stamps[i] - stamps[i-1]. Drop the warm-up steps.
   const dts = stamps.slice(warmup).map((t, i) => t - stamps[warmup + i - 1]);
   if (dts.length !== steps) throw new Error(`expected ${steps} timed steps, got ${dts.length}`);
