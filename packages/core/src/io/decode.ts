@@ -12,7 +12,9 @@ import {
   type DecodedImage,
   type ImageFormat,
   type ProbeResult,
+  type ResizeTo,
 } from './types.js';
+import { resizeImage } from './resize.js';
 
 /** Wraps unexpected errors (library bugs, I/O) so callers only ever see ImageReadError. */
 async function guarded<T>(file: string, fn: () => Promise<T>): Promise<T> {
@@ -26,16 +28,20 @@ async function guarded<T>(file: string, fn: () => Promise<T>): Promise<T> {
 
 /**
  * Decodes one file into 2-D grey float images: one for raster formats (first page), one per frame for
- * DICOM, one per selected slice for NIfTI. The pixel limit is checked from the header before decoding.
+ * DICOM, one per selected slice for NIfTI. The pixel limit is checked from the header before decoding. With
+ * `resizeTo` every image comes back at that size (originalWidth/Height keep the decoded size).
  */
-export function decodeFile(file: string, opts: DecodeOptions = {}): Promise<DecodedImage[]> {
+export function decodeFile(file: string, opts: DecodeOptions = {}, resizeTo?: ResizeTo): Promise<DecodedImage[]> {
   const abs = resolve(file);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   return guarded(abs, async () => {
     const { format, head, bytes } = await identify(abs, true);
-    if (format === 'dicom') return decodeDicom(abs, maxPixels, opts.dicom?.window);
-    if (format === 'nifti') return decodeNifti(abs, maxPixels, opts.nifti);
-    return [await decodeRaster(abs, format, maxPixels, head, bytes)];
+    // Rasters resize while decoding (from the decoder's buffer); DICOM frames and NIfTI slices after.
+    const resized = (imgs: DecodedImage[]) =>
+      resizeTo ? imgs.map((img) => ({ ...img, ...resizeImage(img, resizeTo.width, resizeTo.height, resizeTo.method) })) : imgs;
+    if (format === 'dicom') return resized(await decodeDicom(abs, maxPixels, opts.dicom?.window));
+    if (format === 'nifti') return resized(await decodeNifti(abs, maxPixels, opts.nifti));
+    return [await decodeRaster(abs, format, maxPixels, head, bytes, resizeTo)];
   });
 }
 

@@ -1,7 +1,6 @@
 // decode + resize + normalise, the usual path from a file to a model input.
 import { decodeFile } from './decode.js';
 import { normaliseImage } from './normalise.js';
-import { resizeImage } from './resize.js';
 import type { DecodedImage, LoadOptions } from './types.js';
 
 /** Every image of the file at opts.size, normalised; originalWidth/Height keep the decoded size. */
@@ -9,14 +8,10 @@ export async function loadImage(file: string, opts: LoadOptions): Promise<Decode
   const [w, h] = opts.size;
   const { mode, range } =
     typeof opts.normalise === 'string' ? { mode: opts.normalise, range: undefined } : opts.normalise;
-  const decoded = await decodeFile(file, opts.decode);
+  // Resized while decoding: a grey raster goes from the decoder's buffer to w x h without a full-size copy.
+  const decoded = await decodeFile(file, opts.decode, { width: w, height: h, method: opts.resize });
   return decoded.map((img) => {
-    const resized = resizeImage(img, w, h, opts.resize);
-    const norm = normaliseImage(
-      { ...resized, valueRange: img.valueRange, bitDepth: img.bitDepth },
-      mode,
-      range,
-    );
+    const norm = normaliseImage(img, mode, range);
     const valueRange =
       mode === 'minus1to1' ? { min: -1, max: 1 } : mode === 'unit' ? { min: 0, max: 1 } : undefined;
     return { ...img, width: w, height: h, data: norm.data, valueRange };

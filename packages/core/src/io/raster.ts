@@ -3,7 +3,8 @@
 // the intensities of images that are really grey.
 import sharp from 'sharp';
 import { rasterHeader } from './raster-header.js';
-import { ImageReadError, type DecodedImage, type ImageFormat, type ProbeResult } from './types.js';
+import { resizeSamples } from './resize.js';
+import { ImageReadError, type DecodedImage, type ImageFormat, type ProbeResult, type ResizeTo } from './types.js';
 
 const DEPTH_BITS: Record<string, number> = {
   uchar: 8,
@@ -70,9 +71,17 @@ function greyOf(src: Uint8Array | Uint16Array, n: number, c: number): Float32Arr
   return data;
 }
 
+/** True if every pixel of n interleaved pixels of c >= 3 bands has R = G = B (its grey value is then its R). */
+function bandsEqual(src: Uint8Array | Uint16Array, n: number, c: number): boolean {
+  for (let j = 0, end = n * c; j < end; j += c) if (src[j] !== src[j + 1] || src[j] !== src[j + 2]) return false;
+  return true;
+}
+
 /**
  * Decodes the first page/frame of a raster image into one grey float image. `bytes`, if given, is the whole file
- * (read by the caller): libvips decodes it from memory, and JPEG/PNG headers are read without libvips.
+ * (read by the caller): libvips decodes it from memory, and JPEG/PNG headers are read without libvips. With
+ * `resizeTo`, the image comes back resized (originalWidth/Height keep the decoded size); a grey image, or an RGB one
+ * whose bands are all equal (most X-rays saved as colour JPEGs), is resized straight from the decoder's buffer.
  */
 export async function decodeRaster(
   file: string,
@@ -80,6 +89,7 @@ export async function decodeRaster(
   maxPixels: number,
   head?: Buffer,
   bytes?: Buffer,
+  resizeTo?: ResizeTo,
 ): Promise<DecodedImage> {
   // PNG's IHDR is at a fixed place: check it ourselves first, so even a header libvips rejects is
   // refused for its size rather than reported as corrupt.
@@ -110,15 +120,24 @@ export async function decodeRaster(
   const c = info.channels;
   if (src.length < n * c)
     throw new ImageReadError(file, `truncated ${format}: decoded fewer pixels than the header says`);
-  const data = greyOf(src, n, c);
+  let data: Float32Array;
+  let [width, height] = [info.width, info.height];
+  if (!resizeTo) data = greyOf(src, n, c);
+  else {
+    const grey = c <= 2 || bandsEqual(src, n, c);
+    const r = grey
+      ? resizeSamples(src, info.width, info.height, c, resizeTo.width, resizeTo.height, resizeTo.method)
+      : resizeSamples(greyOf(src, n, c), info.width, info.height, 1, resizeTo.width, resizeTo.height, resizeTo.method);
+    [data, width, height] = [r.data, r.width, r.height];
+  }
   const max = sixteen ? 65535 : 255;
   return {
     file,
     id: file,
     format,
     bitDepth: sixteen ? 16 : 8,
-    width: info.width,
-    height: info.height,
+    width,
+    height,
     originalWidth: info.width,
     originalHeight: info.height,
     data,

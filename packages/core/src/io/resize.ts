@@ -67,22 +67,32 @@ function cachedTaps(method: ResizeMethod, src: number, dst: number): Taps {
  * degenerates to nearest-neighbour with blended boundaries, so prefer 'bilinear' there.
  */
 export function resizeImage(img: GrayImage, width: number, height: number, method: ResizeMethod): GrayImage {
+  return resizeSamples(img.data, img.width, img.height, 1, width, height, method);
+}
+
+/**
+ * resizeImage of the grey image whose pixel i is src[i * stride]: the first band of interleaved samples, straight
+ * from a decoder's buffer (for an RGB image whose bands are equal, no grey copy is made). Same numbers as resizeImage.
+ */
+export function resizeSamples(src: Float32Array | Uint8Array | Uint16Array, srcWidth: number, srcHeight: number, stride: number, width: number, height: number, method: ResizeMethod): GrayImage {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
     throw new Error(`resizeImage: target size must be positive integers, got ${width}x${height}`);
-  if (width === img.width && height === img.height) return { width, height, data: img.data.slice() };
-  const tx = cachedTaps(method, img.width, width);
-  const ty = cachedTaps(method, img.height, height);
-  const src = img.data;
+  if (width === srcWidth && height === srcHeight) {
+    const data = new Float32Array(width * height);
+    for (let i = 0; i < data.length; i++) data[i] = src[i * stride];
+    return { width, height, data };
+  }
+  const tx = cachedTaps(method, srcWidth, width);
+  const ty = cachedTaps(method, srcHeight, height);
   const [xs, xi, xw] = [tx.start, tx.idx, tx.w];
   const [ys, yi, yw] = [ty.start, ty.idx, ty.w];
-  const sw = img.width;
-  // Horizontal pass into (width x img.height), then vertical; locals and flat taps keep the loops tight.
-  const tmp = new Float32Array(width * img.height);
-  for (let y = 0, row = 0, t = 0; y < img.height; y++, row += sw) {
+  // Horizontal pass into (width x srcHeight), then vertical; locals and flat taps keep the loops tight.
+  const tmp = new Float32Array(width * srcHeight);
+  for (let y = 0, row = 0, t = 0; y < srcHeight; y++, row += srcWidth) {
     for (let x = 0; x < width; x++, t++) {
       let s = 0;
       const end = xs[x + 1];
-      for (let k = xs[x]; k < end; k++) s += src[row + xi[k]] * xw[k];
+      for (let k = xs[x]; k < end; k++) s += src[(row + xi[k]) * stride] * xw[k];
       tmp[t] = s;
     }
   }

@@ -83,6 +83,13 @@ export interface ProbeResult {
 }
 
 export type ResizeMethod = 'bilinear' | 'area';
+
+/** A resize done as part of decoding (decodeFile's third argument): the decoded image comes back at this size. */
+export interface ResizeTo {
+  width: number;
+  height: number;
+  method: ResizeMethod;
+}
 export type NormaliseMode = 'minus1to1' | 'zscore' | 'unit';
 
 export interface LoadOptions {
