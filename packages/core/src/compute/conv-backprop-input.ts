@@ -158,8 +158,9 @@ export function conv2dBackpropInputViaPhases(
   }
   const [n, h, w, ci] = inputShape;
   const rows = residuePlan(h, outHeight, info.padInfo.top, sy, kh);
-  const px0 = axisPlan(w, outWidth, info.padInfo.left, sx, Math.ceil(kw / sx));
-  const useRows = rows !== undefined && px0.before >= 0 && px0.after >= 0 && (mode === 'rows' || (mode === 'auto' && ci >= ROWS_MIN_CHANNELS));
+  // The column plan of the stacked phases; the row-residue convs stack their columns the same way.
+  const px = axisPlan(w, outWidth, info.padInfo.left, sx, Math.ceil(kw / sx));
+  const useRows = rows !== undefined && px.before >= 0 && px.after >= 0 && (mode === 'rows' || (mode === 'auto' && ci >= ROWS_MIN_CHANNELS));
   if (mode === 'rows' && !useRows) throw new Error('conv2dBackpropInputViaPhases: this shape needs the stacked phases');
   // A copy: the convs below allocate, and growing the heap detaches views into it.
   const wData = (backend.typedArrayFromHeap(filter) as Float32Array).slice();
@@ -175,7 +176,7 @@ export function conv2dBackpropInputViaPhases(
     const zs: tf.Tensor4D[] = [];
     try {
       for (const ry of rows)
-        zs.push(tf.tidy(() => conv(dy, rowResidueFilter(wData, filter.shape, sy, sx, ry, tx), [[0, 0], [ry.before, ry.after], [px0.before, px0.after], [0, 0]], bias)));
+        zs.push(tf.tidy(() => conv(dy, rowResidueFilter(wData, filter.shape, sy, sx, ry, tx), [[0, 0], [ry.before, ry.after], [px.before, px.after], [0, 0]], bias)));
       const out = backend.makeOutput([n, h, w, ci], 'float32');
       // Heap views only after the last allocation (makeOutput): growing the heap detaches earlier views.
       const o = backend.typedArrayFromHeap(out) as Float32Array;
@@ -183,7 +184,7 @@ export function conv2dBackpropInputViaPhases(
       rows.forEach((ry, k) => {
         const z = backend.typedArrayFromHeap(zs[k]) as Float32Array;
         const zRow = zs[k].shape[2] * zs[k].shape[3];
-        let src = px0.crop * ci;
+        let src = px.crop * ci;
         for (let b = 0; b < n; b++)
           for (let i = 0; i < ry.m; i++, src += zRow) o.set(z.subarray(src, src + rowLen), ((b * h + ry.y0 + sy * i) * w) * ci);
       });
@@ -193,7 +194,6 @@ export function conv2dBackpropInputViaPhases(
     }
   }
   const py = axisPlan(h, outHeight, info.padInfo.top, sy, Math.ceil(kh / sy));
-  const px = axisPlan(w, outWidth, info.padInfo.left, sx, Math.ceil(kw / sx));
   const wp = phaseFilterData(wData, filter.shape, sy, sx);
   const z = tf.tidy(() => {
     // Negative padding means dy rows that reach no dx row: slice them off; positive padding goes to the conv itself.
