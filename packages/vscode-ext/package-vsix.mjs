@@ -45,7 +45,6 @@ await esbuild.build({
   target: 'node20',
   conditions: ['@medad/source'],
   // sharp: native addon (shipped below); webgpu (Dawn) and tfjs-node: optional native backends, found at run time
-  // when installed next to the daemon, else the backend ladder skips them
   // when installed next to the daemon, else the backend ladder skips them. The LSP libraries are CommonJS that the
   // daemon imports dynamically: bundled, their named exports get lost in esbuild's interop, so Node loads them
   external: ['sharp', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', ...LSP],
