@@ -48,7 +48,7 @@ function listingMetrics(r: RunListing): Record<string, number> | undefined {
   return out && Object.keys(out).length ? displayMetrics(out) : undefined;
 }
 
-const STATE: Record<string, RunSummary['state']> = { running: 'running', trained: 'finished', evaluated: 'finished', failed: 'failed', cancelled: 'failed' };
+const STATE: Record<string, RunSummary['state']> = { running: 'running', trained: 'finished', evaluated: 'finished', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' };
 
 export function toRunSummary(r: RunListing): RunSummary {
   const m = r.meta;

@@ -63,7 +63,7 @@ export interface JobContext {
 
 /** Calls made inside a worker thread: the heavy ones. */
 export interface ComputeEngine {
-  train(params: { experiment: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string }>;
+  train(params: { experiment: string; runRoot: string; resume?: boolean | string }, ctx: JobContext): Promise<{ runDir: string }>;
   evaluate(params: { experiment: string; runDir?: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string; metrics: Record<string, number> }>;
   score(params: ScoreImagesParams & { mapDir: string }, ctx: JobContext): Promise<{ scores: { file: string; score: number; mapPath?: string }[]; failures: { file: string; reason: string }[] }>;
   heatmap(params: HeatmapParams & { outFile: string }, ctx: JobContext): Promise<{ score: number; width: number; height: number; range: [number, number] }>;
