@@ -47,7 +47,7 @@ function cli(args: string[]): Proc {
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => child.stdout!.once('close', () => resolve({ code, signal, stdout, stderr }))),
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, exited };
 }
@@ -140,6 +140,7 @@ describe('run lifecycle with real processes', () => {
       const ck2 = await loadCheckpoint(runDir);
       expect(ck2!.state.step).toBeGreaterThanOrEqual(ck1!.state.step + 9);
       for (const t of Object.values(ck2!.tensors)) t.dispose();
+      console.info(`kill during per-step checkpointing left ${(await tempLeftovers(runDir)).length} temp entries`);
       // A temp folder a kill leaves mid-write (planted too, in case the kill missed the write).
       await fs.mkdir(path.join(runDir, '.checkpoint.tmpdir-999999-00ff00ff'), { recursive: true });
 
@@ -183,6 +184,7 @@ describe('run lifecycle with real processes', () => {
       // Checkpoints are 1000 steps apart: before the per-step yield the loop ran on to step 1000.
       expect(meta.stoppedAtStep).toBeGreaterThanOrEqual(seen);
       expect(meta.stoppedAtStep! - seen).toBeLessThanOrEqual(10);
+      console.info(`SIGINT seen at logged step ${seen}, stopped at step ${meta.stoppedAtStep}`);
       const ck = await loadCheckpoint(runDir);
       expect(ck!.state.step).toBe(meta.stoppedAtStep);
       for (const t of Object.values(ck!.tensors)) t.dispose();
