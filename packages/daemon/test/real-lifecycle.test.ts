@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../../core/src/demo/dataset.js';
-import { HeatmapRequest, MedadErrorCodes, TrainRequest } from '../src/protocol.js';
+import { CancelRequest, HeatmapRequest, ListRunsRequest, MedadErrorCodes, TrainRequest } from '../src/protocol.js';
 import type { JobInfo } from '../src/protocol.js';
 import { startDaemon, tempWorkspace, uriOf } from './helpers.js';
 import type { Daemon } from './helpers.js';
@@ -16,13 +16,13 @@ const crashing = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 let ws: string;
 let data: string;
 
-/** The demo experiment shrunk for speed, checkpointing every 2 steps. */
-function writeExperiment(name: string, epochs: number): string {
+/** The demo experiment shrunk for speed, checkpointing every 2 steps unless told. */
+function writeExperiment(name: string, epochs: number, checkpointEvery = 2): string {
   const text = readFileSync(path.join(data, 'experiment.medad.yaml'), 'utf8')
     .replace('name: demo-ae', `name: ${name}`)
     .replace('name: ae', 'name: ae\n  params:\n    channels: [8, 8]')
     .replace(/epochs: \d+/, `epochs: ${epochs}`)
-    .replace(/checkpointEvery: \d+/, 'checkpointEvery: 2')
+    .replace(/checkpointEvery: \d+/, `checkpointEvery: ${checkpointEvery}`)
     .replace('dataset: dataset.medad.yaml', 'dataset: data/dataset.medad.yaml');
   const file = path.join(ws, `${name}.medad.yaml`);
   writeFileSync(file, text);
@@ -56,6 +56,9 @@ describe('a crashed training worker', () => {
     expect(states[states.length - 1]).toMatchObject({ state: 'failed', error: expect.stringMatching(/code 9/) });
     const [run] = runsOf('crash');
     expect(JSON.parse(readFileSync(path.join(run, 'checkpoint', 'checkpoint.json'), 'utf8'))).toBeTruthy();
+    // The dead worker's run is not left 'running': its lock was freed, so it reads as interrupted at once.
+    expect(existsSync(path.join(run, 'run.lock'))).toBe(false);
+    expect((await d.conn.sendRequest(ListRunsRequest, {})).runs.find((r) => r.runDir === run)).toMatchObject({ state: 'interrupted' });
 
     const ok = await d.conn.sendRequest(TrainRequest, { experiment: uriOf(writeExperiment('after', 1)) });
     expect(existsSync(path.join(ok.runDir, 'model', 'detector.json'))).toBe(true);
@@ -86,5 +89,52 @@ describe('shutdown during a real training job', () => {
     expect(existsSync(path.join(run, 'checkpoint', 'checkpoint.json'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8'))).toMatchObject({ state: 'cancelled' });
     d.conn.dispose();
+  });
+});
+
+describe('medad/cancel during a real training job, checkpoints 1000 steps apart', () => {
+  it('reaches the worker between steps: the job is cancelled (not failed), run.json cancelled at that step with its checkpoint, and it resumes', async () => {
+    const d = await startDaemon({ workspace: ws });
+    try {
+      const file = writeExperiment('cancelme', 400, 1000);
+      const states: JobInfo[] = [];
+      // (This handler replaces the helper's notification log for this method.)
+      const running = new Promise<JobInfo>((resolve) =>
+        d.conn.onNotification('medad/jobState', (j: JobInfo) => {
+          if (j.target === file) states.push(j);
+          if (j.target === file && /^training [1-9]\d*\//.test(j.message ?? '')) resolve(j);
+        }),
+      );
+      const result = d.conn.sendRequest(TrainRequest, { experiment: uriOf(file) }).then(
+        () => ({ code: 0, message: 'finished' }),
+        (e: { code: number; message: string }) => e,
+      );
+      const job = await Promise.race([running, result.then((r) => Promise.reject(new Error(`training ended first: ${r.message}`)))]);
+      expect(await d.conn.sendRequest(CancelRequest, { jobId: job.id })).toEqual({ cancelled: true });
+      const err = await result;
+      expect(err.code).toBe(MedadErrorCodes.Cancelled);
+      // core's own AbortError, not the worker-host's 'cancelled (worker stopped)' after terminating the thread.
+      expect(err.message).toMatch(/cancelled after step \d+/);
+      expect(states[states.length - 1]).toMatchObject({ id: job.id, state: 'cancelled' });
+      const [run] = runsOf('cancelme');
+      const meta = JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')) as { state: string; stoppedAtStep: number };
+      expect(meta.state).toBe('cancelled');
+      expect(meta.stoppedAtStep).toBeGreaterThanOrEqual(1);
+      expect(meta.stoppedAtStep).toBeLessThan(1000);
+      const ck = JSON.parse(readFileSync(path.join(run, 'checkpoint', 'checkpoint.json'), 'utf8')) as { step: number };
+      expect(ck.step).toBe(meta.stoppedAtStep);
+      expect(existsSync(path.join(run, 'run.lock'))).toBe(false);
+      const listed = await d.conn.sendRequest(ListRunsRequest, {});
+      expect(listed.runs.find((r) => r.runDir === run)).toMatchObject({ state: 'cancelled', coreState: 'cancelled' });
+
+      // Resumed from the editor: the same run folder, continued from the checkpoint to the (now nearer) end.
+      writeExperiment('cancelme', Math.ceil(meta.stoppedAtStep / 3) + 1, 1000);
+      const resumed = await d.conn.sendRequest(TrainRequest, { experiment: uriOf(file), resume: true });
+      expect(resumed.runDir).toBe(run);
+      const after = JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')) as { state: string; training: { resumedFromStep: number } };
+      expect(after).toMatchObject({ state: 'trained', training: { resumedFromStep: meta.stoppedAtStep } });
+    } finally {
+      await d.close();
+    }
   });
 });

@@ -160,6 +160,30 @@ async function recoverStale(file: string, staleToken: string): Promise<void> {
 }
 
 /**
+ * Removes the locks this process holds on run folders directly under `root`: for a host whose training thread
+ * died (the daemon's worker) and which knows it trains nothing now; its runs then read as interrupted at once, not
+ * after STALE_MS. Returns the run folders released.
+ */
+export async function releaseOwnRunLocks(root: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(root);
+  } catch {
+    return [];
+  }
+  const released: string[] = [];
+  for (const n of names) {
+    const file = path.join(root, n, LOCK_FILE);
+    const r = await readOwner(file);
+    if (r && r.owner.pid === process.pid && r.owner.host === os.hostname()) {
+      await fs.rm(file, { force: true });
+      released.push(path.join(root, n));
+    }
+  }
+  return released;
+}
+
+/**
  * Removes what a killed writer left in run folder `dir` (atomic-write temp files and folders, `.x.tmp-*` and
  * `.x.tmpdir-*`, also in stage sub-folders such as `gan/`); call it only while holding the lock. Returns the removed
  * paths.

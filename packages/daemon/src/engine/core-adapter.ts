@@ -18,6 +18,7 @@ import {
   pathAtPosition,
   rangeOfPath,
   readRunMetrics,
+  releaseOwnRunLocks,
   type BackendName,
   type DatasetConfig,
   type ExperimentConfig,
@@ -109,6 +110,7 @@ export function createEditorEngine(): EditorEngine {
     },
     summarisePath: (abs, signal) => summarisePath(abs, signal),
     listRuns: async (root) => (await listRuns(root)).map(toRunSummary),
+    releaseOwnRunLocks: (root) => releaseOwnRunLocks(root),
     async runMetrics(runDir): Promise<RunMetricsResult> {
       const r = await readRunMetrics(runDir);
       return { runDir: r.runDir, metrics: displayMetrics(r.metrics), ...(r.curves ? { curves: r.curves } : {}), ...(await readMetricsFileExtras(runDir)) };

@@ -50,6 +50,8 @@ export interface EditorEngine {
   /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
   summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;
+  /** Frees the run locks this process holds under `root` (its training worker died); the folders released. */
+  releaseOwnRunLocks(root: string): Promise<string[]>;
   runMetrics(runDir: string): Promise<RunMetricsResult>;
   initBackend(): Promise<ReadyParams>;
   /** Ends helper threads (the check worker). */
