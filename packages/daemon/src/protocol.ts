@@ -217,6 +217,8 @@ export interface RunSummary {
   state: 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
   /** core's finer state: 'running' | 'trained' | 'evaluated' | 'cancelled' | 'failed' | 'interrupted' ('finished' = trained or evaluated). */
   coreState?: string;
+  /** The step a cancelled or failed training stopped at (its checkpoint's step when cancelled). */
+  stoppedAtStep?: number;
   /** Unreadable run.json / metrics.json of this run, by file. */
   problems?: string[];
   startedAt?: string;

@@ -59,6 +59,7 @@ export function toRunSummary(r: RunListing): RunSummary {
     detector: m?.detector,
     state: (m && STATE[m.state]) ?? 'unknown',
     ...(m?.state ? { coreState: m.state } : {}),
+    ...(m?.stoppedAtStep !== undefined ? { stoppedAtStep: m.stoppedAtStep } : {}),
     startedAt: m?.startedAt,
     finishedAt: m?.evaluation?.finishedAt ?? m?.finishedAt,
     metrics: listingMetrics(r),
