@@ -134,6 +134,9 @@ describe('run lifecycle with real processes', () => {
       await writeExperiment('kill.medad.yaml', { epochs: 100_000, checkpointEvery: 1, outDir: out });
       const c = cli(['train', exp, '--resume']);
       await waitFor('10 more steps', stepAtLeast(runDir, ck1!.state.step + 10), c);
+      // Aim the kill at a write: poll for the checkpoint's temp folder (it lives for a millisecond or so).
+      const aimUntil = Date.now() + 10_000;
+      while (Date.now() < aimUntil && !(await tempLeftovers(runDir)).some((n) => n.startsWith('.checkpoint.tmpdir-'))) await new Promise(setImmediate);
       c.child.kill('SIGKILL');
       await c.exited;
       expect(await stateOf(runDir)).toBe('interrupted');
