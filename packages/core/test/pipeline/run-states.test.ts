@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../../src/demo/dataset.js';
 import { listRuns, readRunMeta, train } from '../../src/pipeline/index.js';
 import { LOCK_FILE } from '../../src/pipeline/run-lock.js';
+import { scorePacked } from '../../src/pipeline/scoring.js';
+import { AbortError, createDetector } from '../../src/detectors/index.js';
 
 let root: string;
 let text: string;
@@ -58,5 +60,29 @@ describe('run states', () => {
     const meta = await readRunMeta(run.dir);
     expect(meta).toMatchObject({ state: 'cancelled', stoppedAtStep: atAbort, owner: { pid: process.pid, host: os.hostname() } });
     await expect(fs.access(path.join(run.dir, LOCK_FILE))).rejects.toThrow();
+  });
+
+  it('scoring sees a cancel from outside (a timer) at the next batch', async () => {
+    const det = createDetector('ae', { channels: [8, 8] }, 16);
+    const n = 64;
+    const data = new Float32Array(n * 16 * 16).map((_, i) => Math.sin(i));
+    const ctrl = new AbortController();
+    let done = 0;
+    let atAbort = -1;
+    const timer = setInterval(() => {
+      if (done >= 4 && atAbort < 0) {
+        atAbort = done;
+        ctrl.abort();
+      }
+    }, 1);
+    try {
+      const err = await scorePacked(det, data, n, { batchSize: 2, signal: ctrl.signal, onProgress: (d) => (done = d) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AbortError);
+      expect(done).toBe(atAbort); // no batch scored after the abort
+      expect(done).toBeLessThan(n);
+    } finally {
+      clearInterval(timer);
+      det.dispose();
+    }
   });
 });
