@@ -71,7 +71,7 @@ describe('a crashed training worker', () => {
 describe('shutdown during a real training job', () => {
   it('stops the job with its checkpoint and leaves no process behind', async () => {
     const d = await startDaemon({ workspace: ws });
-    const long = writeExperiment('long', 400);
+    const long = writeExperiment('long', 400, 1000); // checkpoints far apart: only the stop writes one
     const training = new Promise<void>((resolve) =>
       d.conn.onNotification('medad/jobState', (j: JobInfo) => j.target === long && /^training [1-9]\d*\//.test(j.message ?? '') && resolve()),
     );
@@ -87,7 +87,9 @@ describe('shutdown during a real training job', () => {
     expect(alive(pid)).toBe(false);
     const [run] = runsOf('long');
     expect(existsSync(path.join(run, 'checkpoint', 'checkpoint.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8'))).toMatchObject({ state: 'cancelled' });
+    const meta = JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')) as { state: string; stoppedAtStep: number };
+    expect(meta).toMatchObject({ state: 'cancelled' });
+    expect(JSON.parse(readFileSync(path.join(run, 'checkpoint', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: meta.stoppedAtStep });
     d.conn.dispose();
   });
 });
