@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node.js';
 import { writeDemoDataset } from '../../core/src/demo/dataset.js';
 import { CancelRequest, HeatmapRequest, ListRunsRequest, MedadErrorCodes, TrainRequest } from '../src/protocol.js';
 import type { JobInfo } from '../src/protocol.js';
@@ -94,8 +95,8 @@ describe('shutdown during a real training job', () => {
   });
 });
 
-describe('medad/cancel during a real training job, checkpoints 1000 steps apart', () => {
-  it('reaches the worker between steps: the job is cancelled (not failed), run.json cancelled at that step with its checkpoint, and it resumes', async () => {
+describe('medad/cancel and $/cancelRequest during a real training job, checkpoints 1000 steps apart', () => {
+  it('reaches the worker between steps: the job is cancelled (not failed), run.json cancelled at that step with its checkpoint, and it resumes; $/cancelRequest the same', async () => {
     const d = await startDaemon({ workspace: ws });
     try {
       const file = writeExperiment('cancelme', 400, 1000);
@@ -135,6 +136,27 @@ describe('medad/cancel during a real training job, checkpoints 1000 steps apart'
       expect(resumed.runDir).toBe(run);
       const after = JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')) as { state: string; training: { resumedFromStep: number } };
       expect(after).toMatchObject({ state: 'trained', training: { resumedFromStep: meta.stoppedAtStep } });
+
+      // $/cancelRequest (the client cancelling its own request) takes the same road.
+      const file2 = writeExperiment('tokcancel', 400, 1000);
+      const source = new CancellationTokenSource();
+      const started = new Promise<void>((resolve) =>
+        d.conn.onNotification('medad/jobState', (j: JobInfo) => j.target === file2 && /^training [1-9]\d*\//.test(j.message ?? '') && resolve()),
+      );
+      const result2 = d.conn.sendRequest(TrainRequest, { experiment: uriOf(file2) }, source.token).then(
+        () => ({ code: 0, message: 'finished' }),
+        (e: { code: number; message: string }) => e,
+      );
+      await Promise.race([started, result2.then((r) => Promise.reject(new Error(`training ended first: ${r.message}`)))]);
+      source.cancel();
+      expect((await result2).code).toBe(MedadErrorCodes.Cancelled);
+      const [run2] = runsOf('tokcancel');
+      const readMeta2 = () => JSON.parse(readFileSync(path.join(run2, 'run.json'), 'utf8')) as { state: string; stoppedAtStep: number };
+      for (let i = 0; i < 600 && readMeta2().state === 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+      const meta2 = readMeta2();
+      expect(meta2.state).toBe('cancelled');
+      expect(meta2.stoppedAtStep).toBeLessThan(1000);
+      expect(JSON.parse(readFileSync(path.join(run2, 'checkpoint', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: meta2.stoppedAtStep });
     } finally {
       await d.close();
     }
