@@ -52,6 +52,11 @@ export interface JobParams {
 export interface TrainParams extends JobParams {
   /** The experiment config (`medad: experiment`). */
   experiment: FileRef;
+  /**
+   * true: continue the experiment's latest unfinished run (cancelled, failed, interrupted) from its checkpoint; a
+   * run folder: continue that one. Refused (JobFailed, naming the process) while another live process trains it.
+   */
+  resume?: boolean | FileRef;
 }
 export interface TrainResult {
   jobId: string;
@@ -205,9 +210,15 @@ export interface RunSummary {
   runDir: string;
   experiment?: string;
   detector?: string;
-  state: 'running' | 'finished' | 'failed' | 'unknown';
-  /** core's finer state: 'running' | 'trained' | 'evaluated' | 'cancelled' | 'failed' ('finished' = trained or evaluated). */
+  /**
+   * 'cancelled': stopped on request, checkpoint kept; 'interrupted': its process died (killed, crashed) while
+   * training. Both can be resumed (`medad/train` with `resume`).
+   */
+  state: 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
+  /** core's finer state: 'running' | 'trained' | 'evaluated' | 'cancelled' | 'failed' | 'interrupted' ('finished' = trained or evaluated). */
   coreState?: string;
+  /** The step a cancelled or failed training stopped at (its checkpoint's step when cancelled). */
+  stoppedAtStep?: number;
   /** Unreadable run.json / metrics.json of this run, by file. */
   problems?: string[];
   startedAt?: string;

@@ -90,7 +90,11 @@ export function registerRequests(ctx: RequestContext): void {
   handle<P.TrainParams, P.TrainResult>(P.TrainRequest, async (p, token) => {
     const experiment = sandbox.resolve(p.experiment, 'experiment');
     await mustExist(experiment, 'experiment');
-    const { id, result } = await job<{ runDir: string }>('train', `Training ${path.basename(experiment)}`, experiment, { experiment, runRoot: runRoot() }, p, token);
+    if (p.resume !== undefined && typeof p.resume !== 'boolean' && typeof p.resume !== 'string') {
+      throw new ResponseError(P.MedadErrorCodes.InvalidParams, 'medad/train: resume must be a boolean or a run folder');
+    }
+    const resume = typeof p.resume === 'string' ? sandbox.resolve(p.resume, 'resume') : p.resume;
+    const { id, result } = await job<{ runDir: string }>('train', `Training ${path.basename(experiment)}`, experiment, { experiment, runRoot: runRoot(), resume }, p, token);
     return { jobId: id, runDir: result.runDir };
   });
 

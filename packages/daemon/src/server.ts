@@ -48,6 +48,14 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
       void connection.sendNotification(JobStateNotification, job);
       if (job.state === 'running' && job.message !== undefined) onJobProgress.get(job.id)?.(job.percentage, job.message);
     },
+    // A training worker that died left its run locked by this (live) process: free it, so the run reads as
+    // interrupted now and can be resumed (the trainer lane runs one job at a time, so nothing else holds one).
+    onWorkerLost: async (kind, params) => {
+      const { runRoot, resume } = (params ?? {}) as { runRoot?: string; resume?: unknown };
+      if (kind !== 'train' || !runRoot) return;
+      const roots = new Set([runRoot, ...(typeof resume === 'string' ? [path.dirname(resume)] : [])]);
+      for (const root of roots) for (const dir of await engine.releaseOwnRunLocks(root)) console.error(`medad: released the lock of ${dir} (its training worker died)`);
+    },
   });
   const diagnostics = new DiagnosticsScheduler(connection, engine, () => options.diagnosticsDelayMs ?? 150);
 

@@ -2,7 +2,7 @@
 // commands that code lenses (served by the daemon) name.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EvaluateRequest, ListRunsRequest, TrainRequest } from '@medad/daemon/protocol';
+import { EvaluateRequest, ListRunsRequest, TrainRequest, type RunSummary } from '@medad/daemon/protocol';
 import { DaemonClient } from './daemon-client.js';
 import { reportError, runJob } from './jobs.js';
 import { latestRun, toFsPath } from './paths.js';
@@ -60,6 +60,17 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     const head = Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
     const pick = await vscode.window.showInformationMessage(`Evaluation finished: ${head}`, 'Show run');
     if (pick) await showRun(ext, daemon, r.runDir);
+  });
+  // Runs view: continue a cancelled / interrupted / failed run from its checkpoint (same run folder).
+  cmd('medad.resumeRun', async (arg) => {
+    const run = (arg as { run?: RunSummary } | undefined)?.run;
+    if (!run?.experiment) return;
+    const exp = vscode.Uri.file(run.experiment.replace(/^file:\/\//, ''));
+    const r = await runJob(daemon, `medad: resuming ${path.basename(run.runDir)}`, TrainRequest, { experiment: exp.toString(), resume: run.runDir });
+    runs.refresh();
+    if (!r) return;
+    forgetScores();
+    void vscode.window.showInformationMessage(`Training finished: ${path.basename(r.runDir)}`);
   });
   cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg)));
   cmd('medad.showRun', async (arg) => {

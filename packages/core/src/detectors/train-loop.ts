@@ -1,7 +1,7 @@
 // The training loop every single-optimiser detector shares: seeded epochs of shuffled batches, Adam, progress with
 // an ETA, cancellation between steps, atomic checkpoints and exact resume.
 import * as tf from '@tensorflow/tfjs';
-import { AbortError, stepsPerEpoch, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
+import { AbortError, stepsPerEpoch, yieldToEventLoop, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
 import { resumeRunCheckpoint, saveRunCheckpoint, type RunIdentity } from './checkpoint.js';
 import type { ParamStore } from './layers.js';
 import { mixSeed } from './rng.js';
@@ -90,9 +90,10 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
       for await (const batch of data.batches(opts.batchSize, mixSeed(opts.seed, epoch, 0x5eed), fromBatch)) {
         const n = batch.length / px;
         if (n < 2) continue; // stepsPerEpoch already excludes it
+        await yieldToEventLoop();
         if (opts.signal?.aborted) {
           await checkpoint();
-          throw new AbortError(`fit(${model.name}) cancelled after step ${step}`);
+          throw new AbortError(`fit(${model.name}) cancelled after step ${step}`, step);
         }
         const ts = performance.now();
         const x = tf.tensor4d(batch, [n, model.inputSize.height, model.inputSize.width, 1]);

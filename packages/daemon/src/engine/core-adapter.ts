@@ -18,6 +18,7 @@ import {
   pathAtPosition,
   rangeOfPath,
   readRunMetrics,
+  releaseOwnRunLocks,
   type BackendName,
   type DatasetConfig,
   type ExperimentConfig,
@@ -48,7 +49,7 @@ function listingMetrics(r: RunListing): Record<string, number> | undefined {
   return out && Object.keys(out).length ? displayMetrics(out) : undefined;
 }
 
-const STATE: Record<string, RunSummary['state']> = { running: 'running', trained: 'finished', evaluated: 'finished', failed: 'failed', cancelled: 'failed' };
+const STATE: Record<string, RunSummary['state']> = { running: 'running', trained: 'finished', evaluated: 'finished', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' };
 
 export function toRunSummary(r: RunListing): RunSummary {
   const m = r.meta;
@@ -58,6 +59,7 @@ export function toRunSummary(r: RunListing): RunSummary {
     detector: m?.detector,
     state: (m && STATE[m.state]) ?? 'unknown',
     ...(m?.state ? { coreState: m.state } : {}),
+    ...(m?.stoppedAtStep !== undefined ? { stoppedAtStep: m.stoppedAtStep } : {}),
     startedAt: m?.startedAt,
     finishedAt: m?.evaluation?.finishedAt ?? m?.finishedAt,
     metrics: listingMetrics(r),
@@ -109,6 +111,7 @@ export function createEditorEngine(): EditorEngine {
     },
     summarisePath: (abs, signal) => summarisePath(abs, signal),
     listRuns: async (root) => (await listRuns(root)).map(toRunSummary),
+    releaseOwnRunLocks: (root) => releaseOwnRunLocks(root),
     async runMetrics(runDir): Promise<RunMetricsResult> {
       const r = await readRunMetrics(runDir);
       return { runDir: r.runDir, metrics: displayMetrics(r.metrics), ...(r.curves ? { curves: r.curves } : {}), ...(await readMetricsFileExtras(runDir)) };

@@ -50,6 +50,8 @@ export interface EditorEngine {
   /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
   summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;
+  /** Frees the run locks this process holds under `root` (its training worker died); the folders released. */
+  releaseOwnRunLocks(root: string): Promise<string[]>;
   runMetrics(runDir: string): Promise<RunMetricsResult>;
   initBackend(): Promise<ReadyParams>;
   /** Ends helper threads (the check worker). */
@@ -63,7 +65,7 @@ export interface JobContext {
 
 /** Calls made inside a worker thread: the heavy ones. */
 export interface ComputeEngine {
-  train(params: { experiment: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string }>;
+  train(params: { experiment: string; runRoot: string; resume?: boolean | string }, ctx: JobContext): Promise<{ runDir: string }>;
   evaluate(params: { experiment: string; runDir?: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string; metrics: Record<string, number> }>;
   score(params: ScoreImagesParams & { mapDir: string }, ctx: JobContext): Promise<{ scores: { file: string; score: number; mapPath?: string }[]; failures: { file: string; reason: string }[] }>;
   heatmap(params: HeatmapParams & { outFile: string }, ctx: JobContext): Promise<{ score: number; width: number; height: number; range: [number, number] }>;

@@ -18,13 +18,13 @@ export const datasetHelp = [
 ] as const;
 
 export const trainFlags: FlagSpecs = {
-  resume: { type: 'boolean', description: 'Continue the latest unfinished (cancelled or failed) run of this experiment from its checkpoint.' },
+  resume: { type: 'boolean', description: 'Continue the latest unfinished (cancelled, failed or interrupted) run of this experiment from its checkpoint; refused while another live process trains it.' },
   backend: backendFlag,
 };
 
 export const trainHelp = [
   'medad train <experiment.medad.yaml> [--resume] [--backend NAME] [--json]',
-  'Trains the experiment\'s detector on the training normals into a new run folder (output.dir). Ctrl-C stops at the\nnext step and keeps a checkpoint; --resume continues it. A second Ctrl-C quits at once.',
+  'Trains the experiment\'s detector on the training normals into a new run folder (output.dir). Ctrl-C stops after\nthe current optimiser step, writes a checkpoint at that step and marks the run cancelled (run.json state, exit\n130); --resume continues it. A second Ctrl-C quits at once (the run then shows as interrupted, resumable from its\nlast checkpoint). While training, run.lock names the process (pid, host) and its mtime is a heartbeat: a run\nwhose process is gone reads as interrupted, and --resume refuses a run another live process holds.',
 ] as const;
 
 export const evalFlags: FlagSpecs = { backend: backendFlag };
