@@ -72,7 +72,7 @@ export function checkParams<T>(method: string, raw: unknown): T {
       continue;
     }
     const problem = rule.check(v);
-    if (problem) throw fail(`${name} ${problem}${problem.startsWith('[') ? '' : ` (got ${describe(v)})`}`);
+    if (problem) throw fail(problem.startsWith('[') ? `${name}${problem}` : `${name} ${problem} (got ${describe(v)})`);
   }
   return raw as T;
 }
