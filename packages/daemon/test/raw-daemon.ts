@@ -24,7 +24,11 @@ export async function rawDaemon() {
   new StreamMessageReader(child.stdout).listen((m: Message) => {
     const r = m as unknown as Record<string, unknown>;
     replies.push(r);
-    for (const w of [...waiters]) if (w.pred(r)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(r));
+    for (const w of [...waiters])
+      if (w.pred(r)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(r);
+      }
   });
   const next = (pred: (m: Record<string, unknown>) => boolean, ms = 10_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {

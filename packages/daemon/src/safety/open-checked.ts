@@ -9,7 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ResponseError } from 'vscode-languageserver/node.js';
 import { MedadErrorCodes } from '../protocol.js';
-import type { Access, Sandbox } from './sandbox.js';
+import type { Sandbox } from './sandbox.js';
 
 /** Longest an open, stat or mkdir may take before the request fails (ms): a hung mount must not hang a request. */
 export const FS_TIMEOUT_MS = 10_000;
