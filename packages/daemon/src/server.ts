@@ -95,7 +95,8 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
   });
 
   // data roots named by dataset configs the user opens (inside the workspace only, see Sandbox.setDatasetRoots)
-  const noteRoots = (doc: TextDocument) => doc.uri.startsWith('file:') && void registerConfigRoots(sandbox, filePathOf(doc.uri), doc.getText());
+  // (as saved on disk: unsaved text being typed, `root: ../`, must not widen the sandbox keystroke by keystroke)
+  const noteRoots = (doc: TextDocument) => doc.uri.startsWith('file:') && void registerConfigRoots(sandbox, filePathOf(doc.uri));
   documents.onDidOpen((e) => isMedadDocument(e.document) && (noteRoots(e.document), diagnostics.schedule(e.document)));
   documents.onDidSave((e) => isMedadDocument(e.document) && noteRoots(e.document));
   connection.onDidChangeConfiguration((p) => {

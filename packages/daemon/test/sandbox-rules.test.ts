@@ -78,6 +78,12 @@ describe('sandbox rules', () => {
     writeFileSync(outsideCfg, `medad: dataset\nversion: 1\nsources:\n  - layout: folder\n    root: /etc\n`);
     s.setDatasetRoots(outsideCfg, ['/etc']);
     expect(() => s.resolve('/etc/passwd', 'image')).toThrow(/refused/);
+    // a config naming `/`, a system tree or the home folder opens none of them
+    const rootCfg = path.join(ws, 'root.medad.yaml');
+    writeFileSync(rootCfg, `medad: dataset\nversion: 1\nsources:\n  - layout: folder\n    root: /\n  - layout: folder\n    root: /etc\n`);
+    await registerConfigRoots(s, rootCfg);
+    expect(() => s.resolve(path.join(secret, 'key.png'), 'image')).toThrow(/refused/);
+    expect(() => s.resolve('/etc/hostname', 'image')).toThrow(/refused/);
     expect(datasetRoots({ sources: [{ layout: 'manifest', file: 'm/list.csv' } as never], validation: { folder: 'val' } as never }, '/w')).toEqual(['/w/m', '/w/val']);
   });
 

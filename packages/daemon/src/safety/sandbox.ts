@@ -86,8 +86,12 @@ function linkedDataRoot(link: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (real === path.sep || real === homedir() || SYSTEM.some((s) => within(real, s))) return undefined;
-  return real;
+  return safeDataRoot(real) ? real : undefined;
+}
+
+/** A folder that may become a read root: not `/`, a system tree or the home folder itself. */
+export function safeDataRoot(real: string): boolean {
+  return !(real === path.sep || real === homedir() || SYSTEM.some((s) => within(real, s)));
 }
 
 /** `/proc`, `/sys` or `/dev` when `abs` lies under one: no run folder, cache or output may go there. */
@@ -139,7 +143,7 @@ export class Sandbox {
    */
   setDatasetRoots(configFile: string, roots: string[]): void {
     if (!this.workspaceFolders.some((w) => within(path.resolve(configFile), w)) && !this.writeRoots.some((w) => within(realish(configFile), w))) return;
-    this.datasetRoots.set(configFile, [...new Set(roots.map((r) => realish(path.resolve(r))))]);
+    this.datasetRoots.set(configFile, [...new Set(roots.map((r) => realish(path.resolve(r))))].filter(safeDataRoot));
   }
 
   /**
