@@ -39,8 +39,9 @@ function toResponseError(err: unknown): ResponseError<void> {
 /** Resolves many files, yielding to the event loop every few hundred so other requests are answered meanwhile. */
 async function resolveAll(sandbox: Sandbox, files: string[], what: string): Promise<string[]> {
   const out: string[] = [];
+  const dirs = new Map<string, string>();
   for (let i = 0; i < files.length; i++) {
-    out.push(sandbox.resolve(files[i], `${what}[${i}]`));
+    out.push(sandbox.resolveOneOfMany(files[i], `${what}[${i}]`, dirs));
     if (i % 256 === 255) await new Promise((r) => setImmediate(r));
   }
   return out;

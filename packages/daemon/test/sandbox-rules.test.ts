@@ -98,6 +98,18 @@ describe('sandbox rules', () => {
     expect(() => s.resolve('relative.png', 'image')).toThrow(/must be absolute/);
   });
 
+  it('lists: the same rules per file (missing files through the cached folder, links through their target)', () => {
+    const { ws, data, secret, s } = layout();
+    symlinkSync(data, path.join(ws, 'busi'));
+    symlinkSync(path.join(secret, 'key.png'), path.join(ws, 'key.png'));
+    const dirs = new Map<string, string>();
+    expect(s.resolveOneOfMany(path.join(ws, 'missing', 'a.png'), 'files[0]', dirs)).toBe(path.join(ws, 'missing', 'a.png'));
+    expect(s.resolveOneOfMany(path.join(ws, 'busi', 'train', 'normal', 'a.png'), 'files[1]', dirs)).toContain('busi');
+    expect(() => s.resolveOneOfMany(path.join(ws, 'key.png'), 'files[2]', dirs)).toThrow(/files\[2\]: .* refused/);
+    expect(() => s.resolveOneOfMany(path.join(secret, 'nope.png'), 'files[3]', dirs)).toThrow(/refused/);
+    expect(() => s.resolveOneOfMany(path.join(ws, 'busi', '..', '..', 'x.png'), 'files[4]', dirs)).toThrow(/refused/);
+  });
+
   it('long paths: refused by length at once, and resolving stays linear in the components', () => {
     const { ws, s } = layout();
     expect(() => s.resolve(`${ws}/${'a'.repeat(100_000)}`, 'image')).toThrow(new RegExp(`the limit is ${MAX_PATH_CHARS}`));
