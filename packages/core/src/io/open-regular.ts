@@ -41,7 +41,7 @@ export async function openRegular(file: string): Promise<{ fh: FileHandle; size:
     });
   } catch (e) {
     if (e instanceof ImageReadError) throw e;
-    throw new ImageReadError(file, `cannot open: ${(e as Error).message}`);
+    throw new ImageReadError(file, `cannot read: ${(e as Error).message}`);
   }
   try {
     const st = await fh.stat();
