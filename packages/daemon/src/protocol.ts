@@ -82,6 +82,9 @@ export interface ScoreImagesParams extends JobParams {
   /** Also write an anomaly map PNG per image. */
   maps?: boolean;
 }
+/** Most files one medad/scoreImages request may name (larger lists are refused with InvalidParams: send chunks). */
+export const MAX_SCORE_FILES = 10_000;
+
 export interface ImageScore {
   file: string;
   score: number;

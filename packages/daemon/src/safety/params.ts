@@ -2,10 +2,10 @@
 // names the method and the field, never silently replaced by a default (`output: 'weird'`, `maps: 'yes'`).
 // Keys a method does not know are ignored (clients may add their own, e.g. workDoneToken).
 import { ResponseError } from 'vscode-languageserver/node.js';
-import { MedadErrorCodes } from '../protocol.js';
+import { MAX_SCORE_FILES, MedadErrorCodes } from '../protocol.js';
 
-/** Most files one scoreImages request may name: larger lists are refused at once (score a folder instead). */
-export const MAX_FILES = 10_000;
+/** Most files one scoreImages request may name: larger lists are refused at once (send chunks, or a folder). */
+export const MAX_FILES = MAX_SCORE_FILES;
 
 type Check = (v: unknown) => string | undefined;
 
