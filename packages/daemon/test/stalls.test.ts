@@ -53,11 +53,15 @@ describe('daemon stalls', () => {
     const many = Array.from({ length: 20_000 }, (_, i) => path.join(d.workspace, `m${i}.png`));
     await expect(d.conn.sendRequest(ScoreImagesRequest, { runDir, files: many })).rejects.toMatchObject({ code: MedadErrorCodes.InvalidParams, message: expect.stringContaining('names 20000 files; the limit is 10000') });
     await answersQuickly();
-    // at the cap: the paths are checked in slices, so a status request sent meanwhile is answered
+    // at the cap: the paths are checked in slices, so a status request sent meanwhile is answered. The run's
+    // `cache` is a plain file, so the request fails after the path checks without starting a worker.
+    const r2 = path.join(d.workspace, 'runs', 'r2');
+    mkdirSync(r2);
+    writeFileSync(path.join(r2, 'cache'), '');
     const capped = many.slice(0, 10_000);
-    const scoring = d.conn.sendRequest(ScoreImagesRequest, { runDir, files: capped }).catch((e: unknown) => e);
+    const scoring = d.conn.sendRequest(ScoreImagesRequest, { runDir: r2, files: capped, maps: true }).catch((e: unknown) => e);
     await answersQuickly();
-    await scoring; // fails later (no model in this run): what matters is the answer above
+    expect(await scoring).toMatchObject({ message: expect.stringContaining('cache is not a folder') });
   });
 
   it('a config with 60k unknown keys gets capped diagnostics and the daemon keeps answering', async () => {
