@@ -120,10 +120,11 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
     }
   };
 
+  // hover summarises the folders a config names (counts, sizes); an untrusted workspace: only its own folders
   connection.onHover((p, token) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc || !isMedadDocument(doc)) return null;
-    return guard('hover', () => withSignal(token, (s) => hover(engine, doc, p, s)), null);
+    return guard('hover', () => withSignal(token, (s) => hover(engine, doc, p, s, (abs) => sandbox.trusted || sandbox.contains(abs))), null);
   });
   connection.onCompletion((p) => {
     const doc = documents.get(p.textDocument.uri);

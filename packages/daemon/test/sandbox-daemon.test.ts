@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeatmapRequest, MedadErrorCodes, RenderImageRequest, ScoreImagesRequest, StatusRequest, TrainRequest } from '../src/protocol.js';
-import { startDaemon, tempWorkspace, type Daemon } from './helpers.js';
+import { DidOpenTextDocumentNotification, HoverRequest } from 'vscode-languageserver-protocol/node.js';
+import { startDaemon, tempWorkspace, uriOf, type Daemon } from './helpers.js';
 
 const png = (file: string, size: number, value: number) => sharp(Buffer.alloc(size * size, value), { raw: { width: size, height: size, channels: 1 } }).png().toFile(file);
 
@@ -135,6 +136,23 @@ describe('untrusted workspace', () => {
       expect((await t.conn.sendRequest(RenderImageRequest, { image: path.join(outside, 'secret.png') })).width).toBe(16);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('hover in an untrusted workspace', () => {
+  it('does not look at a folder outside the workspace that a config names', async () => {
+    const u = await startDaemon({ initOptions: { trusted: false } });
+    try {
+      const file = path.join(u.workspace, 'd.medad.yaml');
+      const text = `medad: dataset\nversion: 1\nsources:\n  - layout: folder\n    root: ${outside}\n`;
+      writeFileSync(file, text);
+      await u.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(file), languageId: 'yaml', version: 1, text } });
+      const h = await u.conn.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf(file) }, position: { line: 4, character: 12 } });
+      expect(JSON.stringify(h)).toContain('is outside the folders medad may read');
+      expect(JSON.stringify(h)).not.toContain('secret.png');
+    } finally {
+      await u.close();
     }
   });
 });
