@@ -20,6 +20,8 @@ export const MedadErrorCodes = {
   JobFailed: -32012,
   /** A capability that the installed core does not provide yet. */
   Unsupported: -32013,
+  /** Refused because the workspace is not trusted (VS Code workspace trust): no training, no reading outside it. */
+  WorkspaceUntrusted: -32014,
 } as const;
 
 // ---- jobs ------------------------------------------------------------------------------------------------
@@ -85,6 +87,9 @@ export interface ScoreImagesParams extends JobParams {
   /** Also write an anomaly map PNG per image. */
   maps?: boolean;
 }
+/** Most files one medad/scoreImages request may name (larger lists are refused with InvalidParams: send chunks). */
+export const MAX_SCORE_FILES = 10_000;
+
 export interface ImageScore {
   file: string;
   score: number;
@@ -330,4 +335,13 @@ export interface MedadInitializationOptions {
   diagnosticsDelayMs?: number;
   /** Skip backend initialisation (editor-only use, tests). */
   noBackend?: boolean;
+  /** VS Code workspace trust; false: no training and no reading outside the workspace. Default true. */
+  trusted?: boolean;
+  /** Folders outside the workspace the daemon may read (read-only): the `medad.dataRoots` setting. */
+  dataRoots?: string[];
+}
+
+/** `workspace/didChangeConfiguration` settings the daemon reads: `{ medad: { dataRoots } }`. */
+export interface MedadSettings {
+  medad?: { dataRoots?: string[] };
 }

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EvaluateRequest, ListRunsRequest, TrainRequest, type RunSummary } from '@medad/daemon/protocol';
-import { DaemonClient } from './daemon-client.js';
+import { DaemonClient, dataRoots } from './daemon-client.js';
 import { reportError, runJob } from './jobs.js';
 import { latestRun, toFsPath } from './paths.js';
 import { RunsView } from './runs-view.js';
@@ -94,10 +94,15 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      // data roots change the daemon's sandbox at once (read-only folders outside the workspace)
+      if (e.affectsConfiguration('medad.dataRoots') && daemon.client?.isRunning())
+        void daemon.client.sendNotification('workspace/didChangeConfiguration', { settings: { medad: { dataRoots: dataRoots(vscode.workspace.getConfiguration('medad'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath) } } });
       if (e.affectsConfiguration('medad.daemon') || e.affectsConfiguration('medad.backend') || e.affectsConfiguration('medad.runDirectory')) {
         void vscode.window.showInformationMessage('medad daemon settings changed.', 'Restart daemon').then((p) => p && daemon.restart());
       }
     }),
+    // trusting the workspace lifts the daemon's untrusted limits (no training, no reading outside): restart it
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void daemon.restart()),
   );
 
   try {

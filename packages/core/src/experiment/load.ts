@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { ConfigIssue } from '../config/issues.js';
 import { rangeOfPath } from '../config/positions.js';
 import { parseYamlDocument } from '../config/yaml.js';
+import { checkOutputRoot } from '../pipeline/output-root.js';
 import { experimentConfigSchema, type ExperimentConfig } from './schema.js';
 
 export interface LoadedExperiment {
@@ -39,6 +40,14 @@ export async function checkExperiment(text: string, value: ExperimentConfig, dir
       await fs.access(target);
     } catch {
       issues.push(issueAt(text, ['dataset'], `dataset: no such file: ${target}`, 'path-missing'));
+    }
+  }
+  const out = (value as { output?: { dir?: string } }).output?.dir;
+  if (out) {
+    try {
+      checkOutputRoot(path.resolve(dir, out));
+    } catch (e) {
+      issues.push(issueAt(text, ['output', 'dir'], (e as Error).message, 'output-dir'));
     }
   }
   return issues;

@@ -1,7 +1,7 @@
 // DICOM Part 10 through dicom-parser: uncompressed little-endian transfer syntaxes only, grey (1 sample per
 // pixel). Applies Modality LUT (rescale), then the VOI window (file / none / override), then MONOCHROME1
 // inversion, so every decoded image reads "bright = dense" the same way.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from './open-regular.js';
 import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { readHead } from './detect.js';
@@ -83,7 +83,7 @@ export async function probeDicom(file: string): Promise<ProbeResult> {
   try {
     ds = parse(file, await readHead(file, 65536), true);
   } catch {
-    ds = parse(file, await readFile(file), true);
+    ds = parse(file, await readRegularFile(file), true);
   }
   const g = geometry(ds);
   return { format: 'dicom', width: g.cols, height: g.rows, bitDepth: g.bitsAllocated, frames: g.frames };
@@ -116,7 +116,7 @@ export async function decodeDicom(
   maxPixels: number,
   window?: DicomWindow,
 ): Promise<DecodedImage[]> {
-  const bytes = await readFile(file);
+  const bytes = await readRegularFile(file);
   const ds = parse(file, bytes, false);
   const g = geometry(ds);
   const samples = ds.uint16(T.samples) ?? 1;

@@ -1,6 +1,6 @@
 // NIfTI-1/2 volumes (.nii, .nii.gz) through nifti-reader-js, cut into 2-D slices along one storage axis.
 // No reorientation: a slice's rows/columns follow the remaining axes in storage order.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from './open-regular.js';
 import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { gunzipPrefix, isGzip, readHead } from './detect.js';
@@ -95,7 +95,7 @@ export async function decodeNifti(
   maxPixels: number,
   opts: NiftiOptions = {},
 ): Promise<DecodedImage[]> {
-  const raw = await readFile(file);
+  const raw = await readRegularFile(file);
   const h = header(file, raw);
   const [nx, ny, nz] = dims3(file, h);
   const total = nx * ny * nz;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../model/atomic.js';
+import { makeOutputRoot } from './output-root.js';
 import { readRunLock } from './run-lock.js';
 import type { DatasetConfig } from '../dataset/schema.js';
 import type { ExperimentConfig } from '../experiment/schema.js';
@@ -61,7 +62,7 @@ function stamp(d: Date): string {
 
 /** Creates a fresh, uniquely named run folder. */
 export async function createRunFolder(root: string, name: string, now = new Date()): Promise<string> {
-  await fs.mkdir(root, { recursive: true });
+  await makeOutputRoot(root);
   const base = `${name}-${stamp(now)}`;
   for (let k = 1; ; k++) {
     const dir = path.join(root, k === 1 ? base : `${base}-${k}`);

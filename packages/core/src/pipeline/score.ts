@@ -10,6 +10,7 @@ import { experimentConfigSchema, type ExperimentConfig } from '../experiment/sch
 import { listImageFiles } from '../io/list.js';
 import { writeGray16Png } from '../io/png.js';
 import { loadSplit } from './images.js';
+import { makeOutputRoot } from './output-root.js';
 import { MODEL_DIR, readExperimentRecord, readRunMeta } from './run-dir.js';
 import { scorePacked } from './scoring.js';
 import type { PipelineProgress } from './train.js';
@@ -88,7 +89,7 @@ export async function scoreFiles(modelOrRunDir: string, inputs: string | string[
     const mapRange: [number, number] = evalRange ?? [0, hi > 0 ? hi : 1];
     const scores: FileScore[] = [];
     const outDir = path.resolve(opts.out ?? path.join(runDir ?? modelDir, 'scored'));
-    if (opts.maps !== false && split.images.length > 0) await fs.mkdir(outDir, { recursive: true });
+    if (opts.maps !== false && split.images.length > 0) await makeOutputRoot(outDir);
     const [h, w] = input.size;
     for (let i = 0; i < split.images.length; i++) {
       const im = split.images[i];

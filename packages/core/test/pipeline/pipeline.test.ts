@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -75,6 +76,12 @@ describe('pipeline end to end', () => {
       expect(Number.isFinite(s.score)).toBe(true);
       await fs.access(s.mapFile as string);
     }
+    // `medad score` on a FIFO named x.png: that file fails with its reason at once, the others are scored
+    const fifo = path.join(root, 'x.png');
+    execFileSync('mkfifo', [fifo]);
+    const mixed = await scoreFiles(runDir, [fifo, r.scores[0].path], { backend: 'cpu', maps: false });
+    expect(mixed.scores.map((s) => s.path)).toEqual([r.scores[0].path]);
+    expect(mixed.failures).toEqual([{ path: fifo, reason: expect.stringContaining('a FIFO (named pipe), not an image file') }]);
     // A Scorer kept open scores the same image to the same value, with the run's evaluation map range.
     const scorer = await openScorer(runDir, { backend: 'cpu' });
     try {
