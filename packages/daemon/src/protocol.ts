@@ -320,3 +320,42 @@ export interface MedadInitializationOptions {
   /** Skip backend initialisation (editor-only use, tests). */
   noBackend?: boolean;
 }
+
+// ---- dataset shortcut audit ----------------------------------------------------------------------------------
+
+export interface DatasetAuditParams {
+  /** A dataset config, or an experiment config (its dataset is audited). */
+  config: FileRef;
+  /** Optional work-done token for progress. */
+  workDoneToken?: string | number;
+}
+export interface AuditDescriptorRow {
+  descriptor: string;
+  kind: 'numeric' | 'categorical';
+  /** Numeric: max(AUROC, 1 − AUROC); categorical: AUROC of the out-of-fold category rate. */
+  auroc: number;
+  direction: 'higher' | 'lower' | 'category';
+  ci: [number, number];
+  flagged: boolean;
+  note?: string;
+}
+export interface DatasetAuditResult {
+  splits: {
+    split: string;
+    normals: number;
+    anomalous: number;
+    /** Strongest first. */
+    descriptors: AuditDescriptorRow[];
+    /** L2 logistic regression on all numeric descriptors, k-fold CV AUROC. */
+    combinedCvAuroc?: number;
+    /** One line naming the strongest cue. */
+    headline: string;
+  }[];
+  /** Numeric descriptor names, in the order of `images[].values`. */
+  descriptors: string[];
+  /** Every audited image's numeric descriptor values (null where one does not apply), for sorting a gallery. */
+  images: { path: string; split: string; label: 0 | 1; values: (number | null)[] }[];
+  /** True when the audit came from the daemon's cache (same items and folder mtimes as before). */
+  cached: boolean;
+}
+export const DatasetAuditRequest = new RequestType<DatasetAuditParams, DatasetAuditResult, void>('medad/datasetAudit');
