@@ -81,7 +81,10 @@ function toUnit(img: DecodedImage): GrayImage {
   } catch {
     min = Infinity;
     max = -Infinity;
-    for (const v of img.data) (min = Math.min(min, v)), (max = Math.max(max, v));
+    for (const v of img.data) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
   }
   const span = max > min ? max - min : 1;
   const data = new Float32Array(img.data.length);

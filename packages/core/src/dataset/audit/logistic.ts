@@ -30,7 +30,11 @@ export function columnStats(rows: readonly number[][]): { mean: number[]; scale:
   for (let j = 0; j < p; j++) {
     let s = 0;
     let n = 0;
-    for (const r of rows) if (Number.isFinite(r[j])) (s += r[j]), n++;
+    for (const r of rows)
+      if (Number.isFinite(r[j])) {
+        s += r[j];
+        n++;
+      }
     const m = n ? s / n : 0;
     let ss = 0;
     for (const r of rows) if (Number.isFinite(r[j])) ss += (r[j] - m) ** 2;
@@ -88,7 +92,10 @@ export function fitLogistic(x: readonly number[][], y: readonly number[], opts: 
     // Gradient and Hessian of 0.5·|w|² + C·Σ loss; the intercept (index p-1) is not penalised.
     const g = new Float64Array(p);
     const H = new Float64Array(p * p);
-    for (let j = 0; j < p - 1; j++) (g[j] = w[j]), (H[j * p + j] = 1);
+    for (let j = 0; j < p - 1; j++) {
+      g[j] = w[j];
+      H[j * p + j] = 1;
+    }
     for (let i = 0; i < z.length; i++) {
       const r = z[i];
       let eta = w[p - 1];
@@ -107,7 +114,10 @@ export function fitLogistic(x: readonly number[][], y: readonly number[], opts: 
     H[p * p - 1] += 1e-12;
     const step = solveSpd(H, g, p);
     let big = 0;
-    for (let j = 0; j < p; j++) (w[j] -= step[j]), (big = Math.max(big, Math.abs(step[j])));
+    for (let j = 0; j < p; j++) {
+      w[j] -= step[j];
+      big = Math.max(big, Math.abs(step[j]));
+    }
     if (big < tol) {
       it++;
       break;

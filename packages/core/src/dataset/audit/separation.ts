@@ -21,7 +21,7 @@ export interface Separation {
   /** 95% bootstrap interval of `auroc` (1000 stratified resamples). */
   ci: [number, number];
   flagged: boolean;
-  /** Why no AUROC was computed ('constant', 'one class'); auroc is then 0.5. */
+  /** Why no AUROC was computed ('constant', 'one class', 'not applicable'); auroc is then 0.5. */
   note?: string;
   /** Numeric: class medians. */
   medians?: { normal: number; anomalous: number };
@@ -47,6 +47,7 @@ export function numericSeparation(descriptor: string, values: readonly number[],
   const x: number[] = [];
   const y: (0 | 1)[] = [];
   values.forEach((v, i) => Number.isFinite(v) && (x.push(v), y.push(labels[i])));
+  if (!x.length) return blank(descriptor, 'numeric', 0, 'not applicable');
   if (!y.includes(0) || !y.includes(1)) return blank(descriptor, 'numeric', x.length, 'one class');
   const medians = { normal: median(x.filter((_, i) => y[i] === 0)), anomalous: median(x.filter((_, i) => y[i] === 1)) };
   if (x.every((v) => v === x[0])) return { ...blank(descriptor, 'numeric', x.length, 'constant'), medians };
