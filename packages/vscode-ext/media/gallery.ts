@@ -151,7 +151,7 @@ function render(): void {
     const score = filter.sortBy ? `${filter.sortBy} ${Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)}` : Number.isNaN(it.score) ? 'not scored' : `score ${fmt(it.score)}`;
     const cell = el('div', {
       id: `cell-${i}`, class: 'thumb' + (i === focus ? ' focused' : ''), role: 'option', 'aria-selected': String(i === focus), 'aria-posinset': String(i + 1), 'aria-setsize': String(shown.length),
-      'aria-label': `${i + 1}. ${it.cls}, ${score}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), title: it.file,
+      'aria-label': `${i + 1}. ${it.cls}, ${score}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), 'data-sort': String(filter.sortBy ? byDescriptor : it.score), title: it.file,
     });
     cell.append(picture(it.file, it.src), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${i + 1}. ${it.cls} ${filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? '' : fmt(it.score)}`));
     frag.append(cell);
