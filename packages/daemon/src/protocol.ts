@@ -236,6 +236,20 @@ export interface RunMetricsResult {
   variants?: Record<string, Record<string, number>>;
   /** The variants' bootstrap CIs, by variant then metric name (as in `variants`), when recorded. */
   variantIntervals?: Record<string, Record<string, [number, number]>>;
+  /** Training-free shortcut baselines on the same test images (metrics.json `shortcuts`), when recorded. */
+  shortcuts?: RunShortcuts;
+}
+
+/** What cheap image descriptors alone reach on the run's test set (cross-validated there): read the AUROC against it. */
+export interface RunShortcuts {
+  bestSingle: { descriptor: string; auroc: number; direction: string };
+  /** Best single descriptor with the choice cross-validated. */
+  bestSingleCv?: number;
+  /** L2 logistic regression on all descriptors, k-fold CV on the test set. */
+  combinedCv?: number;
+  k?: number;
+  /** Descriptors above the audit's flag threshold. */
+  flagged: string[];
 }
 
 export interface CancelParams {
