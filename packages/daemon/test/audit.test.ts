@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeGray8Png } from '@medad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node.js';
+import { DidOpenTextDocumentNotification, HoverRequest } from 'vscode-languageserver-protocol/node.js';
+import type { MarkupContent } from 'vscode-languageserver-protocol/node.js';
 import { DatasetAuditRequest } from '../src/protocol.js';
 import { startDaemon, uriOf } from './helpers.js';
 import type { Daemon } from './helpers.js';
@@ -60,5 +61,12 @@ describe('shortcut audit in the editor', () => {
     const lesion = res.images.filter((im) => im.label === 1).map((im) => im.values[k] as number);
     const normal = res.images.filter((im) => im.label === 0).map((im) => im.values[k] as number);
     expect(Math.min(...lesion)).toBeGreaterThan(Math.max(...normal));
+
+    // A hover on `sources` shows the cached audit's summary.
+    const h = await d.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 2 } });
+    const md = (h?.contents as MarkupContent).value;
+    expect(md).toContain('**Shortcut audit**');
+    expect(md).toMatch(/flagged: .*`mean` 100\.0/);
+    expect(runs()).toBe(1);
   });
 });

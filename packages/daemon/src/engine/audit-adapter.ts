@@ -102,3 +102,14 @@ export function auditResult(audit: DatasetAudit | undefined, cached: boolean): D
     cached,
   };
 }
+
+/** The audit for a hover: the strongest cue and the combined model per split, and what is flagged. */
+export function auditMarkdown(audit: DatasetAudit): string {
+  const lines = ['**Shortcut audit** (cached; `medad dataset audit` for the table):'];
+  for (const s of audit.splits) {
+    const flagged = s.descriptors.filter((d) => d.flagged).map((d) => `\`${d.descriptor}\` ${pct(d.auroc)}`);
+    lines.push(`- ${auditHeadline(s)}${flagged.length ? `; flagged: ${flagged.join(', ')}` : '; nothing flagged'}`);
+  }
+  if (!audit.splits.length) lines.push('- no split has labelled normal and anomalous images');
+  return lines.join('\n');
+}

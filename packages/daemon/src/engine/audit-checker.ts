@@ -58,6 +58,12 @@ export class AuditChecker {
     });
   }
 
+  /** The cached audit of a resolved dataset, without starting one (for hovers). */
+  async cachedOf(resolved: ResolvedDataset): Promise<DatasetAudit | undefined> {
+    const prepared = await prepareResolved(resolved);
+    return prepared && this.cache.get(prepared.key);
+  }
+
   async dispose(): Promise<void> {
     await this.host?.stop();
   }

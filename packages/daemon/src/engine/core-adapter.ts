@@ -28,7 +28,7 @@ import type { LeakagePairInfo, LeakageResult, ReadyParams, RunMetricsResult, Run
 import { resolveConfigFile, summariseConfigFile, summarisePath } from './dataset-summary.js';
 import { LeakageChecker } from './leakage-checker.js';
 import { AuditChecker } from './audit-checker.js';
-import { auditIssues, auditResult } from './audit-adapter.js';
+import { auditIssues, auditMarkdown, auditResult } from './audit-adapter.js';
 import { readMetricsFileExtras } from './metrics-file.js';
 import { displayMetrics } from './metric-names.js';
 import { renderImage } from './render-image.js';
@@ -117,6 +117,11 @@ export function createEditorEngine(): EditorEngine {
     },
     dispose: async () => {
       await Promise.all([leakage.dispose(), auditor.dispose()]);
+    },
+    async auditSummary(file) {
+      const { resolved } = await resolveConfigFile(file);
+      const audit = await auditor.cachedOf(resolved);
+      return audit && auditMarkdown(audit);
     },
     async datasetAudit(file, signal, onProgress) {
       const { resolved } = await resolveConfigFile(file);

@@ -53,6 +53,8 @@ export interface EditorEngine {
   leakage(file: string, signal: AbortSignal): Promise<LeakageResult>;
   /** The shortcut audit of a dataset or experiment config, through its cached check worker, with progress. */
   datasetAudit(file: string, signal: AbortSignal, onProgress?: (percentage: number | undefined, message: string) => void): Promise<DatasetAuditResult>;
+  /** Markdown lines of the dataset's shortcut audit when one is cached (hover on `sources`); never starts one. */
+  auditSummary?(file: string): Promise<string | undefined>;
   /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
   summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;
