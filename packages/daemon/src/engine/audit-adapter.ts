@@ -32,7 +32,7 @@ const DETAIL = new Set(['gradientMean', 'laplacianVar', 'noiseSigma']);
 export function mitigation(descriptor: string): string {
   const rerun = ' Then re-run the audit (`medad dataset audit`, or save this file).';
   if (INTENSITY.has(descriptor))
-    return `Try per-image intensity normalisation (\`input.normalise: zscore\` in the experiment) so brightness and contrast carry no label; check the classes were exported with the same windowing.${rerun}`;
+    return `Try per-image intensity normalisation (\`input.normalise: zscore\` in the experiment) so brightness and contrast carry no label, and compare the detector's AUROC before and after (the audit measures the stored images, so its table will not change); check the classes were exported with the same windowing, and re-audit after re-exporting.`;
   if (DETAIL.has(descriptor))
     return `Fine detail or noise differs by class: a smaller \`input.size\` with \`resize: area\` averages it away; if the classes come from different scanners or post-processing, re-split so each source gives both normals and anomalies.${rerun}`;
   return `The classes look like they come from different sources (size, format, encoding or scanner): re-split so each source contributes normals and anomalies, or re-encode every image the same way (\`input.size\` resizes all images to one size).${rerun}`;
