@@ -175,6 +175,9 @@ export function registerRequests(ctx: RequestContext): void {
     progress.onCancel(() => ctl.abort());
     try {
       return await engine.datasetAudit(file, ctl.signal, (pct, msg) => progress.report(pct, msg));
+    } catch (e) {
+      if (ctl.signal.aborted) throw new ResponseError(P.MedadErrorCodes.Cancelled, `medad/datasetAudit: cancelled (${path.basename(file)})`);
+      throw e;
     } finally {
       progress.done();
     }

@@ -5,9 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeGray8Png } from '@medad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DidOpenTextDocumentNotification, HoverRequest } from 'vscode-languageserver-protocol/node.js';
+import { CancellationTokenSource, DidOpenTextDocumentNotification, HoverRequest } from 'vscode-languageserver-protocol/node.js';
 import type { MarkupContent } from 'vscode-languageserver-protocol/node.js';
-import { DatasetAuditRequest } from '../src/protocol.js';
+import { DatasetAuditRequest, MedadErrorCodes } from '../src/protocol.js';
 import { startDaemon, uriOf } from './helpers.js';
 import type { Daemon } from './helpers.js';
 
@@ -68,5 +68,34 @@ describe('shortcut audit in the editor', () => {
     expect(md).toContain('**Shortcut audit**');
     expect(md).toMatch(/flagged: .*`mean` 100\.0/);
     expect(runs()).toBe(1);
+  });
+
+  it('a cancelled medad/datasetAudit answers Cancelled at once; the next request gives the full audit, cached only if the first completed', async () => {
+    const root = path.join(d.workspace, 'big');
+    for (const [dir, count, offset] of [['train/normal', 2, 0], ['test/normal', 200, 0], ['test/lesion', 200, 0.1]] as const) {
+      mkdirSync(path.join(root, dir), { recursive: true });
+      for (let i = 0; i < count; i++)
+        await writeGray8Png(path.join(root, dir, `${i}.png`), { width: 96, height: 96, data: Float32Array.from({ length: 96 * 96 }, () => offset + 0.5 * rand()) }, { min: 0, max: 1 });
+    }
+    const file = path.join(d.workspace, 'big.medad.yaml');
+    writeFileSync(file, 'medad: dataset\nversion: 1\nsources:\n  - layout: folder\n    root: ./big\n');
+    const before = runs();
+    const source = new CancellationTokenSource();
+    const pending = d.conn.sendRequest(DatasetAuditRequest.method, { config: uriOf(file) }, source.token).then(
+      () => 'finished',
+      (e: { code: number }) => e.code,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    source.cancel();
+    expect(await pending).toBe(MedadErrorCodes.Cancelled);
+    // The worker job is aborted after a 1 s grace unless it finished first (on a fast machine it may): either way the
+    // next request must give the full audit, from the cache exactly when the cancelled run completed.
+    await new Promise((r) => setTimeout(r, 4000));
+    const completed = runs() - before;
+    expect(completed).toBeLessThanOrEqual(1);
+    const res = (await d.conn.sendRequest(DatasetAuditRequest.method, { config: uriOf(file) })) as import('../src/protocol.js').DatasetAuditResult;
+    expect(res.cached).toBe(completed === 1);
+    expect(res.images).toHaveLength(400);
+    expect(runs()).toBe(before + 1);
   });
 });
