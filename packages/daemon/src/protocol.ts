@@ -252,6 +252,20 @@ export interface RunMetricsResult {
   variants?: Record<string, Record<string, number>>;
   /** The variants' bootstrap CIs, by variant then metric name (as in `variants`), when recorded. */
   variantIntervals?: Record<string, Record<string, [number, number]>>;
+  /** Training-free shortcut baselines on the same test images (metrics.json `shortcuts`), when recorded. */
+  shortcuts?: RunShortcuts;
+}
+
+/** What cheap image descriptors alone reach on the run's test set (cross-validated there): read the AUROC against it. */
+export interface RunShortcuts {
+  bestSingle: { descriptor: string; auroc: number; direction: string };
+  /** Best single descriptor with the choice cross-validated. */
+  bestSingleCv?: number;
+  /** L2 logistic regression on all descriptors, k-fold CV on the test set. */
+  combinedCv?: number;
+  k?: number;
+  /** Descriptors above the audit's flag threshold. */
+  flagged: string[];
 }
 
 export interface CancelParams {
@@ -345,3 +359,42 @@ export interface MedadInitializationOptions {
 export interface MedadSettings {
   medad?: { dataRoots?: string[] };
 }
+
+// ---- dataset shortcut audit ----------------------------------------------------------------------------------
+
+export interface DatasetAuditParams {
+  /** A dataset config, or an experiment config (its dataset is audited). */
+  config: FileRef;
+  /** Optional work-done token for progress. */
+  workDoneToken?: string | number;
+}
+export interface AuditDescriptorRow {
+  descriptor: string;
+  kind: 'numeric' | 'categorical';
+  /** Numeric: max(AUROC, 1 − AUROC); categorical: AUROC of the out-of-fold category rate. */
+  auroc: number;
+  direction: 'higher' | 'lower' | 'category';
+  ci: [number, number];
+  flagged: boolean;
+  note?: string;
+}
+export interface DatasetAuditResult {
+  splits: {
+    split: string;
+    normals: number;
+    anomalous: number;
+    /** Strongest first. */
+    descriptors: AuditDescriptorRow[];
+    /** L2 logistic regression on all numeric descriptors, k-fold CV AUROC. */
+    combinedCvAuroc?: number;
+    /** One line naming the strongest cue. */
+    headline: string;
+  }[];
+  /** Numeric descriptor names, in the order of `images[].values`. */
+  descriptors: string[];
+  /** Every audited image's numeric descriptor values (null where one does not apply), for sorting a gallery. */
+  images: { path: string; split: string; label: 0 | 1; values: (number | null)[] }[];
+  /** True when the audit came from the daemon's cache (same items and folder mtimes as before). */
+  cached: boolean;
+}
+export const DatasetAuditRequest = new RequestType<DatasetAuditParams, DatasetAuditResult, void>('medad/datasetAudit');

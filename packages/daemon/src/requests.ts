@@ -186,6 +186,23 @@ export function registerRequests(ctx: RequestContext): void {
     return engine.leakage(file, ctl.signal);
   });
 
+  handle<P.DatasetAuditParams, P.DatasetAuditResult>(P.DatasetAuditRequest, async (p, token) => {
+    const file = sandbox.resolve(p.config, 'config');
+    await mustExist(file, 'config');
+    const ctl = new AbortController();
+    token.onCancellationRequested(() => ctl.abort());
+    const progress = await startProgress(connection, `Shortcut audit of ${path.basename(file)}`, p.workDoneToken, ctx.serverProgress());
+    progress.onCancel(() => ctl.abort());
+    try {
+      return await engine.datasetAudit(file, ctl.signal, (pct, msg) => progress.report(pct, msg));
+    } catch (e) {
+      if (ctl.signal.aborted) throw new ResponseError(P.MedadErrorCodes.Cancelled, `medad/datasetAudit: cancelled (${path.basename(file)})`);
+      throw e;
+    } finally {
+      progress.done();
+    }
+  });
+
   handle<P.ListRunsParams, P.ListRunsResult>(P.ListRunsRequest, async (p) => {
     const root = p.root ? sandbox.resolve(p.root, 'root') : runRoot();
     const experiment = p.experiment ? sandbox.resolve(p.experiment, 'experiment') : undefined;

@@ -66,6 +66,14 @@ describe('pipeline end to end', () => {
     const html = await fs.readFile(r.files.report, 'utf8');
     for (const id of ['metrics', 'curves', 'most-anomalous', 'least-anomalous', 'run-info']) expect(html).toContain(`id="${id}"`);
     expect((await readRunMeta(runDir)).state).toBe('evaluated');
+    // Training-free shortcut baselines on the same 6 test images, cross-validated there (3 folds: 3 per class).
+    expect(metrics.shortcuts.images).toBe(6);
+    expect(metrics.shortcuts.k).toBe(3);
+    expect(metrics.shortcuts.bestSingle.auroc).toBeGreaterThanOrEqual(0.5);
+    expect(metrics.shortcuts.combinedCv).toBeGreaterThanOrEqual(0);
+    expect(metrics.shortcuts.note).toMatch(/cross-validated on the test set itself/);
+    expect(html).toContain('Shortcut baselines (training-free)');
+    expect(html).toContain(`<code>${metrics.shortcuts.bestSingle.descriptor}</code>`);
   });
 
   it('scoreFiles scores a folder with the trained model', async () => {

@@ -19,6 +19,7 @@ import {
   rangeOfPath,
   readRunMetrics,
   releaseOwnRunLocks,
+  resolveDataset,
   type BackendName,
   type DatasetConfig,
   type ExperimentConfig,
@@ -27,6 +28,8 @@ import {
 import type { LeakagePairInfo, LeakageResult, ReadyParams, RunMetricsResult, RunSummary } from '../protocol.js';
 import { resolveConfigFile, summariseConfigFile, summarisePath } from './dataset-summary.js';
 import { LeakageChecker } from './leakage-checker.js';
+import { AuditChecker } from './audit-checker.js';
+import { auditIssues, auditMarkdown, auditResult } from './audit-adapter.js';
 import { readMetricsFileExtras } from './metrics-file.js';
 import { displayMetrics } from './metric-names.js';
 import { renderImage } from './render-image.js';
@@ -78,6 +81,7 @@ function unmarked(text: string, file: string): AnalysedDocument {
 export function createEditorEngine(): EditorEngine {
   let backend: BackendName | undefined;
   const leakage = new LeakageChecker();
+  const auditor = new AuditChecker();
   return {
     analyse(text: string, file: string): AnalysedDocument {
       const kind = configKindOf(text);
@@ -97,9 +101,35 @@ export function createEditorEngine(): EditorEngine {
       return [...basic, ...(await checkExperimentConfig(text, file, { signal, backend }))];
     },
     async leakageChecks(kind, value, file, text, signal) {
-      return kind === 'dataset' ? leakage.issues(text, file, value as DatasetConfig, signal) : [];
+      if (kind !== 'dataset') return [];
+      const leaks = leakage.issues(text, file, value as DatasetConfig, signal);
+      // The audit runs in its own worker beside the leakage check; its failure (not a cancel) must not hide leaks.
+      const audit = resolveDataset(value as DatasetConfig, path.dirname(path.resolve(file)))
+        .then((resolved) => auditor.auditOf(resolved, signal))
+        .then(
+          (r) => (r ? auditIssues(text, r.audit) : []),
+          (e: unknown) => {
+            if (signal.aborted) throw e;
+            process.stderr.write(`medad-daemon: shortcut audit failed for ${file}: ${(e as Error).message}\n`);
+            return [];
+          },
+        );
+      const [a, b] = await Promise.all([leaks, audit]);
+      return [...a, ...b];
     },
-    dispose: () => leakage.dispose(),
+    dispose: async () => {
+      await Promise.all([leakage.dispose(), auditor.dispose()]);
+    },
+    async auditSummary(file) {
+      const { resolved } = await resolveConfigFile(file);
+      const audit = await auditor.cachedOf(resolved);
+      return audit && auditMarkdown(audit);
+    },
+    async datasetAudit(file, signal, onProgress) {
+      const { resolved } = await resolveConfigFile(file);
+      const r = await auditor.auditOf(resolved, signal, onProgress);
+      return auditResult(r?.audit, r?.cached ?? false);
+    },
     datasetSummary: (file, signal) => summariseConfigFile(file, signal),
     renderImage: (file, slice, window) => renderImage(file, slice, window),
     async leakage(file, signal): Promise<LeakageResult> {

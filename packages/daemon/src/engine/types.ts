@@ -2,6 +2,7 @@
 // @medad/core spells these; features and jobs depend on these interfaces alone.
 import type { ConfigIssue, Position } from '@medad/core';
 import type {
+  DatasetAuditResult,
   DatasetSummary,
   HeatmapParams,
   ImageWindow,
@@ -40,13 +41,20 @@ export interface EditorEngine {
   jsonSchema(kind: ConfigKind): object | undefined;
   /** Cheap checks needing the file system (paths, image counts, sizes...); must honour `signal`. */
   semanticChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
-  /** The expensive train/test leakage check (dataset configs; [] for others), off the JSON-RPC thread and cached. */
+  /**
+   * The expensive checks (dataset configs; [] for others), off the JSON-RPC thread and cached: train/test leakage,
+   * then the shortcut audit's warnings.
+   */
   leakageChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
   /** One image (frame/slice) decoded and windowed to an 8-bit grey PNG. */
   renderImage(file: string, slice: number | undefined, window: ImageWindow | undefined): Promise<RenderImageResult>;
   /** The leakage report (duplicate pairs) of a dataset or experiment config, through the cached check worker. */
   leakage(file: string, signal: AbortSignal): Promise<LeakageResult>;
+  /** The shortcut audit of a dataset or experiment config, through its cached check worker, with progress. */
+  datasetAudit(file: string, signal: AbortSignal, onProgress?: (percentage: number | undefined, message: string) => void): Promise<DatasetAuditResult>;
+  /** Markdown lines of the dataset's shortcut audit when one is cached (hover on `sources`); never starts one. */
+  auditSummary?(file: string): Promise<string | undefined>;
   /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
   summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;

@@ -38,6 +38,11 @@ export async function hover(engine: EditorEngine, doc: TextDocument, params: Hov
       else parts.push(`\`${abs}\`: ${stat.size} bytes`);
     }
   }
+  // On a dataset config's `sources` key: the shortcut audit's summary, when the diagnostics pass has one cached.
+  if (kind === 'dataset' && isKey && keyPath.length === 1 && keyPath[0] === 'sources') {
+    const audit = await engine.auditSummary?.(filePathOf(doc.uri)).catch(() => undefined);
+    if (audit) parts.push(audit);
+  }
   if (parts.length === 0) return null;
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') }, ...(range ? { range } : {}) };
 }

@@ -33,7 +33,7 @@ export async function showRun(extensionUri: vscode.Uri, daemon: DaemonClient, re
       const metrics = await daemon.get().sendRequest(RunMetricsRequest, { runDir });
       void wv.postMessage({
         type: 'metrics', metrics: metrics.metrics, intervals: metrics.intervals, curves: metrics.curves,
-        variants: metrics.variants, variantIntervals: metrics.variantIntervals,
+        variants: metrics.variants, variantIntervals: metrics.variantIntervals, shortcuts: metrics.shortcuts,
       });
       const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
       const exp = runs.find((r) => path.resolve(r.runDir) === path.resolve(runDir))?.experiment;

@@ -7,13 +7,21 @@ export const doctorFlags: FlagSpecs = { backend: backendFlag };
 
 export const doctorHelp = ['medad doctor [--backend NAME] [--json]', 'Shows the compute backend ladder (tensorflow -> webgpu -> wasm -> cpu), why each rung was or was not used, versions, the GPU adapter and the registered detectors.'] as const;
 
-export const datasetFlags: FlagSpecs = {};
+export const datasetFlags: FlagSpecs = {
+  size: { type: 'string', value: 'WxH', description: 'audit/check: size the sharpness descriptors are measured at (default: the experiment\'s input size, else 64x64).' },
+  'no-audit': { type: 'boolean', description: 'check: skip the shortcut audit.' },
+  'per-image': { type: 'boolean', description: 'audit --json: include every image\'s descriptor values.' },
+};
 
 export const datasetHelp = [
-  'medad dataset summary|check <config.medad.yaml> [--json]',
+  'medad dataset summary|check|audit <config.medad.yaml> [--size WxH] [--no-audit] [--per-image] [--json]',
   'summary: images per split and class, sizes, bit depths, formats, masks and unreadable files (headers only).\n' +
     'check:   the summary plus a leakage search: test images that duplicate (exactly, pixel-wise or nearly) a\n' +
     '         training, validation or unlabelled image. Exit code 1 when leakage is found, 0 otherwise.\n' +
+    '         Then the shortcut audit (see audit; --no-audit skips it): its flags are warnings, not failures.\n' +
+    'audit:   per labelled split, how well each cheap image descriptor alone (brightness, contrast, sharpness,\n' +
+    '         noise, size, format, JPEG quality, DICOM tags) separates normal from anomalous (AUROC, 95% CI), and a\n' +
+    '         cross-validated logistic regression on all of them: what a detector could get from shortcuts alone.\n' +
     'The config may be a dataset config or an experiment config (its dataset is used).',
 ] as const;
 
