@@ -131,6 +131,7 @@ interface LosslessDecoder {
   yDim: number;
   numComp: number;
   precision: number;
+  stream: { index: number } | null;
 }
 
 function decodeJpegLossless(data: Uint8Array, bitsAllocated: number): CodecFrame {
@@ -143,6 +144,9 @@ function decodeJpegLossless(data: Uint8Array, bitsAllocated: number): CodecFrame
   } catch (e) {
     throw new CodecError(why(e));
   }
+  // The decoder reads past the end of a truncated codestream (as zeros) without complaint; its stream position says so.
+  const read = d.stream?.index ?? 0;
+  if (read > data.length) throw new CodecError(`truncated JPEG lossless codestream (${data.length} bytes, the decoder needed ${read})`);
   const n = d.xDim * d.yDim * d.numComp;
   const samples = bytesPer === 1 ? new Uint8Array(out, 0, n) : new Uint16Array(out, 0, n);
   if (!(n > 0)) throw new CodecError('decoded an empty image');
@@ -152,5 +156,15 @@ function decodeJpegLossless(data: Uint8Array, bitsAllocated: number): CodecFrame
 /** Decodes one frame's codestream; `bitsAllocated` sizes the JPEG lossless output. */
 export async function decodeFrame(codec: Exclude<Codec, 'native' | 'rle'>, data: Uint8Array, bitsAllocated: number): Promise<CodecFrame> {
   if (codec === 'jpeg-lossless') return decodeJpegLossless(data, bitsAllocated);
+  if ((codec === 'j2k' || codec === 'htj2k') && !endsWithEoc(data))
+    // OpenJPH decodes a cut codestream to a plausible, wrong image without a word; the missing EOC marker tells.
+    throw new CodecError('the JPEG 2000 codestream has no end-of-codestream marker (FFD9): it is truncated');
   return decodeWasm(codec, data);
+}
+
+/** A JPEG 2000 codestream ends with EOC (FF D9), before the fragment's zero padding to an even length. */
+function endsWithEoc(b: Uint8Array): boolean {
+  let end = b.length;
+  while (end > 2 && b[end - 1] === 0) end--;
+  return b[end - 2] === 0xff && b[end - 1] === 0xd9;
 }
