@@ -14,6 +14,8 @@ export interface DicomIds {
   instanceNumber?: number;
   /** SOP Class UID: a DICOMDIR (1.2.840.10008.1.3.10) or other non-image object is no image. */
   sopClassUid?: string;
+  /** Name of the transfer syntax, e.g. 'JPEG 2000 lossless'. */
+  transferSyntax: string;
 }
 
 /** The DICOM tags a dataset config can group by. */
@@ -30,7 +32,7 @@ const clean = (s: string | undefined): string | undefined => {
 export async function readDicomIds(file: string): Promise<DicomIds> {
   const abs = resolve(file);
   try {
-    const { ds } = await parseHeaderOnly(abs);
+    const { ds, syntax } = await parseHeaderOnly(abs);
     return {
       patientId: clean(ds.string(T.patientId)),
       studyInstanceUid: clean(ds.string(T.studyUid)),
@@ -39,6 +41,7 @@ export async function readDicomIds(file: string): Promise<DicomIds> {
       seriesNumber: ds.intString(T.seriesNumber),
       instanceNumber: ds.intString(T.instanceNumber),
       sopClassUid: clean(ds.string(T.sopClass)) ?? clean(ds.string('x00020002')),
+      transferSyntax: syntax.name,
     };
   } catch (e) {
     if (e instanceof ImageReadError) throw e;
