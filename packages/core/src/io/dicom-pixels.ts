@@ -83,6 +83,16 @@ export function nativeSamples(bytes: Uint8Array, l: PixelLayout, bigEndian: bool
  */
 export function storedValues(v: Float64Array, l: PixelLayout, shift = true): Float64Array {
   const low = shift ? l.highBit - l.bitsStored + 1 : 0;
+  if (l.bitsStored + low <= 31) {
+    // The common case, in 32-bit integer operations: shift down, mask, sign-extend by shifting up and back.
+    const mask = 2 ** l.bitsStored - 1;
+    const up = 32 - l.bitsStored;
+    for (let i = 0; i < v.length; i++) {
+      const x = (v[i] >> low) & mask;
+      v[i] = l.signed ? (x << up) >> up : x;
+    }
+    return v;
+  }
   const div = 2 ** low;
   const mod = 2 ** l.bitsStored;
   const signBit = mod / 2;
