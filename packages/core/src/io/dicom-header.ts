@@ -4,7 +4,7 @@ import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { DEFAULT_SYNTAX, TRANSFER_SYNTAXES, type TransferSyntax } from './dicom-syntax.js';
-import type { Palette, PixelLayout } from './dicom-pixels.js';
+import type { Lut, Palette, PixelLayout } from './dicom-pixels.js';
 import { ImageReadError, type DicomWindow } from './types.js';
 
 export const T = {
@@ -127,6 +127,29 @@ export function chooseWindow(ds: DataSet, opt: DicomWindow | undefined): { cente
   const center = ds.floatString(T.windowCenter, 0);
   const width = ds.floatString(T.windowWidth, 0);
   return center !== undefined && width !== undefined && Number.isFinite(center) && width >= 1 ? { center, width } : undefined;
+}
+
+/**
+ * The first VOI LUT table of the file (VOI LUT Sequence 0028,3010) when `window` is 'file' (or unset): like
+ * pydicom's apply_voi_lut, a table is preferred to WindowCenter/Width when a file has both.
+ */
+export function readVoiLut(file: string, ds: DataSet, opt: DicomWindow | undefined, bigEndian: boolean): Lut | undefined {
+  if (opt !== undefined && opt !== 'file') return undefined;
+  const item = ds.elements['x00283010']?.items?.[0]?.dataSet;
+  if (!item) return undefined;
+  const el = item.elements['x00283006'];
+  if (!item.elements['x00283002'] || !el) throw new ImageReadError(file, 'VOI LUT Sequence item without LUT Descriptor and LUT Data');
+  const entries = item.uint16('x00283002', 0) || 65536;
+  const first = item.elements['x00283002'].vr === 'SS' ? (item.int16('x00283002', 1) ?? 0) : (item.uint16('x00283002', 1) ?? 0);
+  const bits = item.uint16('x00283002', 2) ?? 16;
+  if (bits < 1 || bits > 16) throw new ImageReadError(file, `VOI LUT with ${bits}-bit entries`);
+  const wide = el.length >= 2 * entries;
+  if (!wide && el.length < entries) throw new ImageReadError(file, `VOI LUT has ${el.length} bytes for ${entries} entries`);
+  const bytes = item.byteArray;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + el.dataOffset, el.length);
+  const values = new Uint16Array(entries);
+  for (let i = 0; i < entries; i++) values[i] = wide ? view.getUint16(2 * i, !bigEndian) : view.getUint8(i);
+  return { first, bits, values };
 }
 
 /** The red/green/blue palette LUTs of a PALETTE COLOR image (8- or 16-bit entries). */

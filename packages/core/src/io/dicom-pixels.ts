@@ -32,10 +32,19 @@ export interface PixelLayout {
   planar: 0 | 1;
 }
 
+/** A lookup table (VOI LUT): value x maps to values[x - first], clamped to the table's ends. */
+export interface Lut {
+  first: number;
+  bits: number;
+  values: Uint16Array;
+}
+
 export interface GreyRules {
   slope: number;
   intercept: number;
   window?: { center: number; width: number };
+  /** The file's VOI LUT table (0028,3010), applied instead of a window, onto [0, 1]. */
+  voiLut?: Lut;
   palette?: Palette;
 }
 
@@ -155,7 +164,13 @@ export function toGrey(
     range = { min: 0, max: storedMax };
   } else throw new PixelError(`unsupported photometric interpretation ${p} with ${l.samplesPerPixel} samples per pixel`);
 
-  if (rules.window) {
+  if (rules.voiLut && p.startsWith('MONOCHROME')) {
+    const { first, bits, values } = rules.voiLut;
+    const last = values.length - 1;
+    const scale = 1 / (2 ** bits - 1);
+    for (let i = 0; i < n; i++) data[i] = values[Math.min(last, Math.max(0, Math.round(data[i]) - first))] * scale;
+    range = { min: 0, max: 1 };
+  } else if (rules.window) {
     const { center, width } = rules.window;
     for (let i = 0; i < n; i++) data[i] = applyWindow(data[i], center, width);
     range = { min: 0, max: 1 };

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { CodecError, decodeFrame } from './dicom-codecs.js';
 import { encapsulatedFrames, FrameError, type Fragment } from './dicom-frames.js';
-import { checkLayout, chooseWindow, frameCount, parseDicom, pixelLayout, readPalette, T, type Parsed } from './dicom-header.js';
+import { checkLayout, chooseWindow, frameCount, parseDicom, pixelLayout, readPalette, readVoiLut, T, type Parsed } from './dicom-header.js';
 import {
   nativeFrameBytes,
   nativeSamples,
@@ -56,6 +56,7 @@ export async function decodeDicom(file: string, maxPixels: number, window?: Dico
     slope: ds.floatString(T.slope) ?? 1,
     intercept: ds.floatString(T.intercept) ?? 0,
     window: chooseWindow(ds, window),
+    voiLut: readVoiLut(file, ds, window, !!syntax.bigEndian),
     palette: l.photometric === 'PALETTE COLOR' ? readPalette(file, ds, bytes, !!syntax.bigEndian) : undefined,
   };
   const encapsulated = !!el.encapsulatedPixelData;

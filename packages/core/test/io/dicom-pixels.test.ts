@@ -59,6 +59,15 @@ describe('DICOM pixel rules (pydicom goldens)', () => {
     expect(img.valueRange).toEqual({ min: 0, max: 65535 });
   });
 
+  it('VOI LUT table: pydicom\'s apply_voi_lut (the table wins over the file\'s window), onto [0, 1]', async () => {
+    const img = await first('voi-lut.dcm', 'file');
+    expectClose(img.data, goldens['voi-lut'].lut, 1e-6);
+    expect(img.valueRange).toEqual({ min: 0, max: 1 });
+    expect(new Set(goldens['voi-lut'].lut.map((v) => v.toFixed(3))).size).toBeGreaterThan(50); // not clamped flat
+    // 'none' and an explicit window bypass the table
+    expect(Array.from((await first('voi-lut.dcm', 'none')).data)).toEqual(Array.from((await first('mono16.dcm')).data));
+  });
+
   it('an explicit window overrides the file\'s (a subdural window on the CT)', async () => {
     const img = await first('ct.dcm', { center: 75, width: 215 });
     goldens.ct.hu.forEach((hu, i) => {
