@@ -140,7 +140,8 @@ function leakageIssue(text: string, config: DatasetConfig, resolved: ResolvedDat
   const at = testItem ? keyOf(config, testItem) : ['sources'];
   const message =
     `Train/test leakage (${KIND_TEXT[g.kind]}): test ${few(tests.map((m) => path.basename(m.path)), 2)} ` +
-    `duplicates ${others.map((m) => m.split).filter((s, i, a) => a.indexOf(s) === i).join('/')} ${few(others.map((m) => path.basename(m.path)), 2)}`;
+    `duplicates ${others.map((m) => m.split).filter((s, i, a) => a.indexOf(s) === i).join('/')} ${few(others.map((m) => path.basename(m.path)), 2)}` +
+    (g.groups ? (g.groups.length === 1 ? ` (one group: '${g.groups[0]}')` : ` (groups ${few(g.groups.map((k) => `'${k}'`), 3)})`) : '');
   const related = g.pairs.slice(0, 20).flatMap((p) => [
     { file: p.b.path, message: `${p.b.split} image of a ${KIND_TEXT[p.kind]} pair (pHash distance ${p.distance}, detail correlation ${p.correlation.toFixed(2)})` },
     { file: p.a.path, message: `its ${p.a.split} duplicate` },

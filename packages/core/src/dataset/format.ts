@@ -86,7 +86,8 @@ function pairLine(p: LeakagePair, rel: (p: string) => string): string {
 function groupLines(groups: LeakageGroup[], limit: number, rel: (p: string) => string): string[] {
   const out: string[] = [];
   groups.slice(0, limit).forEach((g, i) => {
-    out.push(`  group ${i + 1}: ${g.members.length} images, ${g.kind}`);
+    const who = g.groups ? `, ${g.groups.length === 1 ? 'one group' : 'groups'} ${g.groups.join(', ')}` : '';
+    out.push(`  group ${i + 1}: ${g.members.length} images, ${g.kind}${who}`);
     for (const p of g.pairs.slice(0, limit)) out.push(`    ${pairLine(p, rel)}`);
     out.push(...more(g.pairs.length, limit).map((l) => `  ${l}`));
   });

@@ -103,6 +103,18 @@ describe('patient-level grouping', () => {
     expect(issues.find((i) => i.code === 'group-straddle')?.message).toMatch(/Group '1' \(pattern\)/);
   });
 
+  it('the leakage report names the group (patient) of a duplicate pair', async () => {
+    await writeTree(path.join(dir, 'data'), ['train/normal/patient1_a.png', 'train/normal/patient2_a.png', 'test/normal/patient3_a.png']);
+    await mkdir(path.join(dir, 'data/test/lesion'), { recursive: true });
+    await copyFile(path.join(dir, 'data/train/normal/patient2_a.png'), path.join(dir, 'data/test/lesion/patient2_b.png'));
+    const text = ['medad: dataset', 'version: 1', 'sources:', '  - layout: folder', '    root: ./data', "group: { pattern: 'patient(\\d+)' }"].join('\n');
+    const issues = await checkDatasetConfig(text, path.join(dir, 'ds.medad.yaml'));
+    const leak = issues.filter((i) => i.code === 'leakage');
+    expect(leak).toHaveLength(1);
+    expect(leak[0].message).toMatch(/identical file.*patient2_b\.png.*patient2_a\.png \(one group: '2'\)/);
+    expect(issues.find((i) => i.code === 'group-straddle')?.message).toMatch(/Group '2' \(pattern\) straddles the splits: (test 1, train 1|train 1, test 1)/);
+  });
+
   it('groups DICOM files by PatientID read from their headers', async () => {
     const fixtures = fileURLToPath(new URL('../io/fixtures/dicom/', import.meta.url));
     await mkdir(path.join(dir, 'data/train/normal'), { recursive: true });
