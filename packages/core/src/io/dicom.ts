@@ -76,18 +76,18 @@ export async function decodeDicom(file: string, maxPixels: number, window?: Dico
   try {
     if (syntax.codec === 'native') {
       const frameBytes = nativeFrameBytes(l);
-      const bitsPerFrame = frameBytes * 8;
-      const need = l.bitsAllocated === 1 ? Math.ceil((total * l.samplesPerPixel) / 8) : frameBytes * frames;
+      const packed = l.bitsAllocated === 1;
+      const need = packed ? Math.ceil((total * l.samplesPerPixel) / 8) : frameBytes * frames;
       if (el.length < need || el.dataOffset + need > bytes.length)
         throw new ImageReadError(
           file,
           `truncated DICOM pixel data: ${Math.min(el.length, bytes.length - el.dataOffset)} of ${need} bytes`,
         );
       for (let f = 0; f < frames; f++) {
-        // 1-bit frames are packed back to back, not byte-aligned.
-        const firstBit = l.bitsAllocated === 1 ? f * l.rows * l.cols * l.samplesPerPixel : 0;
-        const start = l.bitsAllocated === 1 ? el.dataOffset : el.dataOffset + f * frameBytes;
-        const end = l.bitsAllocated === 1 ? el.dataOffset + need : start + bitsPerFrame / 8;
+        // 1-bit frames are packed back to back, not byte-aligned: each is read from the start at its first bit.
+        const firstBit = packed ? f * l.rows * l.cols * l.samplesPerPixel : 0;
+        const start = packed ? el.dataOffset : el.dataOffset + f * frameBytes;
+        const end = packed ? el.dataOffset + need : start + frameBytes;
         values.push(storedValues(nativeSamples(bytes.subarray(start, end), l, !!syntax.bigEndian, firstBit), l));
       }
     } else {
