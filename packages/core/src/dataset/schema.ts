@@ -84,6 +84,7 @@ export const manifestSourceSchema = z
       'CSV with columns `path,label,class,split,mask`; paths in it are relative to the CSV folder',
     ),
     root: relPath('Folder the CSV paths are relative to. Default: the CSV folder').optional(),
+    window: window.optional(),
   })
   .describe(
     'Images listed in a CSV manifest: split `train`/`test`/`validation` (or `val`), other split names are pools.',

@@ -21,7 +21,7 @@ const few = (names: string[]) =>
   names.slice(0, SHOWN).join(', ') + (names.length > SHOWN ? `, ... (${names.length} in all)` : '');
 
 function decodeOptionsOf(src: SourceConfig): DecodeOptions | undefined {
-  if (src.layout === 'dicom') return src.window ? { dicom: { window: src.window } } : undefined;
+  if (src.layout === 'dicom' || src.layout === 'manifest') return src.window ? { dicom: { window: src.window } } : undefined;
   if (src.layout === 'nifti' && (src.slices || src.clip))
     return { nifti: { ...src.slices, ...(src.clip ? { clipPercentiles: src.clip } : {}) } };
   return undefined;
@@ -197,6 +197,7 @@ async function collectManifest(
       line: 1,
       message: `${file}:1: no column '${groupColumn}' to group by (found: ${cols.join(', ')})`,
     });
+  const decode = decodeOptionsOf(src);
   const items: Candidate[] = [];
   const missing: string[] = [];
   const rowProblem = (line: number, message: string) =>
@@ -233,6 +234,7 @@ async function collectManifest(
     const maskRel = get(iMask);
     const group = get(iGroup);
     items.push({
+      ...(decode ? { decode } : {}),
       ...(group ? { group } : {}),
       path: abs,
       label,

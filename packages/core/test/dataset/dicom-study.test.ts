@@ -1,11 +1,12 @@
 // A DICOM study folder as it comes off a CD or a PACS export (fixtures/dicom/study: nested patient/study/series
 // folders, files without an extension, a DICOMDIR): it resolves to its images, and the summary lists patients,
 // studies and series.
-import { cp } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/dataset/format.js';
+import { decodeFile } from '../../src/io/index.js';
 import { parseDatasetConfig } from '../../src/dataset/load.js';
 import { resolveDataset } from '../../src/dataset/resolve.js';
 import { summariseDataset } from '../../src/dataset/summary.js';
@@ -44,5 +45,15 @@ describe('a DICOM study folder', () => {
     const text2 = formatSummary(s);
     expect(text2).toMatch(/DICOM: 5 file\(s\), 2 patient\(s\), 2 stud\(ies\), 3 series/);
     expect(text2).toMatch(/P2 .* CT +2 +train\/test/);
+  });
+
+  it('a manifest source carries a DICOM window (a CT brain window) to every image it lists', async () => {
+    await cp(study, path.join(dir, 'study'), { recursive: true });
+    await writeFile(path.join(dir, 'm.csv'), 'path,label,split\nstudy/P2/S1/IM1,0,train\nstudy/P1/S1/IM1,0,test\n');
+    const text = ['medad: dataset', 'version: 1', 'sources:', '  - layout: manifest', '    file: ./m.csv', '    window: { center: 40, width: 80 }'].join('\n');
+    const r = await resolveDataset(parseDatasetConfig(text, path.join(dir, 'ds.medad.yaml')).value!, dir);
+    expect([...r.train, ...r.test].map((it) => it.decode)).toEqual([0, 1].map(() => ({ dicom: { window: { center: 40, width: 80 } } })));
+    const [img] = await decodeFile(r.train[0].path, r.train[0].decode);
+    expect(img.valueRange).toEqual({ min: 0, max: 1 });
   });
 });
