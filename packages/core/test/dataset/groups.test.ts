@@ -4,6 +4,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
 import { checkDatasetConfig } from '../../src/dataset/check.js';
 import { drawGroups, groupStraddles } from '../../src/dataset/groups.js';
 import { parseDatasetConfig } from '../../src/dataset/load.js';
@@ -87,6 +88,22 @@ describe('patient-level grouping', () => {
     expect(straddle[0].message).toMatch(/Group 'P03' \(patient_id\) straddles the splits: .*test 1/);
     expect(straddle[0].related?.map((r) => path.basename(r.file))).toContain('t2.png');
     expect(straddle[0].path).toEqual(['group']);
+  });
+
+  it('`medad dataset check` names the straddling patient and exits 1', async () => {
+    await manifest();
+    await writeText(path.join(dir, 'ds.medad.yaml'), configText(0));
+    let stdout = '';
+    const code = await runCli(['dataset', 'check', 'ds.medad.yaml'], {
+      stdout: { write: (t: string) => (stdout += t), isTTY: false },
+      stderr: { write: () => undefined, isTTY: false },
+      cwd: dir,
+      signal: new AbortController().signal,
+      env: {},
+    });
+    expect(stdout).toMatch(/GROUPS STRADDLING THE SPLITS: 1 group\(s\)/);
+    expect(stdout).toMatch(/ {2}P03: (train|validation|unlabelled) 3, test 1 \(.*img\/t2\.png/);
+    expect(code).toBe(1);
   });
 
   it('groups by a pattern in the path, and warns about files it does not match', async () => {
