@@ -1,6 +1,7 @@
 // File discovery for dataset sources, and a small CSV reader for manifests.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isDicomMagic, readHead } from '../io/detect.js';
 
 export type ImageKind = 'image' | 'dicom' | 'nifti';
 
@@ -40,7 +41,23 @@ export async function isFile(p: string): Promise<boolean> {
   );
 }
 
-/** Sorted absolute paths of image files of the given kinds under `dir` (hidden entries skipped). */
+/**
+ * A DICOM file as PACS exports and DICOMDIR media hold them: no extension, the 'DICM' magic at 128. The DICOMDIR
+ * index itself is no image (its entries are found by walking the folders).
+ */
+async function isExtensionlessDicom(file: string, name: string): Promise<boolean> {
+  if (path.extname(name) !== '' || name.toUpperCase() === 'DICOMDIR') return false;
+  try {
+    return isDicomMagic(await readHead(file, 132));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sorted absolute paths of image files of the given kinds under `dir` (hidden entries skipped); with 'dicom', also
+ * files without an extension that are DICOM (series folders of IM0001, 1.2.840....).
+ */
 export async function listImages(dir: string, kinds: ImageKind[], recursive = true): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string): Promise<void> => {
@@ -53,6 +70,7 @@ export async function listImages(dir: string, kinds: ImageKind[], recursive = tr
       } else if (e.isFile()) {
         const kind = kindOfFile(e.name);
         if (kind && kinds.includes(kind)) out.push(full);
+        else if (!kind && kinds.includes('dicom') && (await isExtensionlessDicom(full, e.name))) out.push(full);
       }
     }
   };

@@ -11,3 +11,4 @@ export { perceptualHash, hamming, hashToHex, type HashBits } from './phash.js';
 export { mulberry32 } from './random.js';
 export type { ProgressOptions } from './concurrency.js';
 export * from './audit/index.js';
+export { groupStraddles, groupOf, type Straddle } from './groups.js';

@@ -1,8 +1,9 @@
 // `medad dataset summary|check <config>`: counts, sizes and unreadable files from headers; `check` adds the
-// train/test leakage search (exact and near-duplicate images) and exits 1 when test images leak.
+// train/test leakage search (exact and near-duplicate images) and, when the config groups images (e.g. by patient),
+// the groups that straddle the splits; it exits 1 when test images leak either way.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { auditDataset, checkLeakage, formatAudit, formatLeakage, formatSummary, loadDataset, summariseDataset, type DatasetAudit, type ResolvedDataset } from '../../dataset/index.js';
+import { auditDataset, checkLeakage, formatAudit, formatLeakage, formatSummary, groupStraddles, loadDataset, summariseDataset, type DatasetAudit, type ResolvedDataset, type Straddle } from '../../dataset/index.js';
 import { ConfigError } from '../../experiment/load.js';
 import { openExperiment } from '../../pipeline/context.js';
 import { UsageError, type ParsedArgs } from '../args.js';
@@ -57,13 +58,25 @@ export async function dataset(args: ParsedArgs, ctx: CommandContext): Promise<nu
   const leakage = await checkLeakage(resolved, { signal: ctx.signal, onProgress: (d, t) => lbar.update({ fraction: d / t }) });
   lbar.done();
   const audit = args.flags['no-audit'] ? undefined : await runAudit();
-  const leaked = leakage.pairs.length > 0;
-  if (ctx.json) ctx.emit({ ok: !leaked, summary, leakage, audit: audit && { ...audit, images: undefined }, problems: resolved.problems });
+  const straddles = groupStraddles([...resolved.train, ...resolved.validation, ...resolved.test, ...resolved.unlabelled]);
+  const leaked = leakage.pairs.length > 0 || straddles.some((g) => 'test' in g.splits);
+  if (ctx.json) ctx.emit({ ok: !leaked, summary, leakage, straddles, audit: audit && { ...audit, images: undefined }, problems: resolved.problems });
   else
     ctx.say(
-      [formatSummary(summary, { baseDir }), '', formatLeakage(leakage, { baseDir }), ...(audit ? ['', formatAudit(audit, { baseDir })] : []), ...warnings].join('\n'),
+      [formatSummary(summary, { baseDir }), '', formatLeakage(leakage, { baseDir }), ...formatStraddles(straddles, baseDir), ...(audit ? ['', formatAudit(audit, { baseDir })] : []), ...warnings].join('\n'),
     );
   return leaked ? 1 : 0;
+}
+
+function formatStraddles(straddles: Straddle[], baseDir: string, limit = 10): string[] {
+  if (straddles.length === 0) return [];
+  const out = [`GROUPS STRADDLING THE SPLITS: ${straddles.length} group(s) have images on more than one side`];
+  for (const g of straddles.slice(0, limit)) {
+    const files = g.files.slice(0, 4).map((f) => path.relative(baseDir, f));
+    out.push(`  ${g.group}: ${Object.entries(g.splits).map(([k, n]) => `${k} ${n}`).join(', ')} (${files.join(', ')}${g.files.length > 4 ? ', ...' : ''})`);
+  }
+  if (straddles.length > limit) out.push(`  ... and ${straddles.length - limit} more`);
+  return out;
 }
 
 function parseSize(v: string | boolean): [number, number] {
