@@ -9,10 +9,10 @@ export const convAeParams = {
   /**
    * Hidden bottleneck layer of the authors' networks (dense + BN1d + ReLU each way; conv-ae-net.ts): 0 = none (the
    * benchmark network shared/bench/ref_ae.py); official 1024 (MedIAnomaly options.py:46) or 2048 (DDAD-ASR).
+   * Absent means 0 (and keeps existing configs and checkpoints unchanged).
    */
-  hidden: z.number().int().nonnegative().default(0),
+  hidden: z.number().int().nonnegative().optional(),
 };
 
 export const aeParamsSchema = z.strictObject(convAeParams);
-/** `hidden` may be left out by code that builds a detector directly (0: no hidden layer). */
-export type AeParams = Omit<z.output<typeof aeParamsSchema>, 'hidden'> & { hidden?: number };
+export type AeParams = z.output<typeof aeParamsSchema>;

@@ -62,6 +62,6 @@ export type DdadParams = z.output<typeof ddadParamsSchema>;
 
 /** What a member network's checkpoint depends on. */
 export function memberConfig(p: DdadParams): Record<string, unknown> {
-  const base = { backbone: p.backbone, channels: p.channels, latent: p.latent, hidden: p.hidden, memberBeta1: p.memberBeta1 };
+  const base = { backbone: p.backbone, channels: p.channels, latent: p.latent, hidden: p.hidden ?? 0, memberBeta1: p.memberBeta1 };
   return p.backbone === 'memae' ? { ...base, memorySize: p.memorySize, shrinkThreshold: p.shrinkThreshold, entropyWeight: p.entropyWeight } : base;
 }
