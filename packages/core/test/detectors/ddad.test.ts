@@ -111,6 +111,19 @@ describe('ddad', () => {
     }
     // The z-score statistics were fitted (not the 0/1 placeholders).
     expect(Array.from(d.refiners.stats.get('inter').dataSync())).not.toEqual([0, 1]);
+    // A detector.json written before the published refinement became the default (no refineArch or other new
+    // keys) still loads as what it is: the U-Net refinement, same maps.
+    const dir = path.join(tmp, 'legacy');
+    await d.save(dir);
+    const file = path.join(dir, 'detector.json');
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as { params: Record<string, unknown> };
+    const isNew = (k: string) => ['refineArch', 'refineWidth', 'refineLoss', 'focalGamma', 'refineTargets', 'refineInputs', 'aeuDivide', 'refineBatch', 'refineLr', 'refineBeta1', 'refineWeightDecay', 'refineSelect', 'memberBeta1', 'memberLr', 'hidden'].includes(k);
+    json.params = Object.fromEntries(Object.entries(json.params).filter(([k]) => !isNew(k)));
+    await fs.writeFile(file, JSON.stringify(json));
+    const back = (await loadDetector(dir)) as DdadDetector;
+    const x = planted(2, SIZE, 21).images;
+    expect(maxAbsDiff((await back.scoreWith(x, 2, 'r-dual')).maps, (await d.scoreWith(x, 2, 'r-dual')).maps)).toBeLessThan(1e-6);
+    back.dispose();
     d.dispose();
   }, 60_000);
 

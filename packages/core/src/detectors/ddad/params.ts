@@ -65,3 +65,13 @@ export function memberConfig(p: DdadParams): Record<string, unknown> {
   const base = { backbone: p.backbone, channels: p.channels, latent: p.latent, hidden: p.hidden ?? 0, memberBeta1: p.memberBeta1 };
   return p.backbone === 'memae' ? { ...base, memorySize: p.memorySize, shrinkThreshold: p.shrinkThreshold, entropyWeight: p.entropyWeight } : base;
 }
+
+/**
+ * Params saved before the published refinement became the default (issue 16) have no refineArch: they are the
+ * earlier U-Net / soft BCE / z-scored / validation-epoch refinement, trained with the fit's optimiser settings.
+ */
+export function legacyRefinement(saved: Record<string, unknown>): Record<string, unknown> {
+  if ('refineArch' in saved) return saved;
+  const legacy = { refineArch: 'unet', refineLoss: 'bce', refineTargets: 'soft', refineInputs: 'zscore', refineSelect: 'validation', memberBeta1: 0.9, refineBeta1: 0.9, refineWeightDecay: 0 };
+  return { ...legacy, ...saved };
+}
