@@ -82,7 +82,7 @@ export interface ProbeResult {
   frames: number;
 }
 
-export type ResizeMethod = 'bilinear' | 'area';
+export type ResizeMethod = 'bilinear' | 'area' | 'pil-bilinear';
 
 /** A resize done as part of decoding (decodeFile's third argument): the decoded image comes back at this size. */
 export interface ResizeTo {
