@@ -188,7 +188,8 @@ export function registerRequests(ctx: RequestContext): void {
 
   handle<P.DatasetAuditParams, P.DatasetAuditResult>(P.DatasetAuditRequest, async (p, token) => {
     const file = sandbox.resolve(p.config, 'config');
-    await mustExist(file, 'config');
+    await mustExist(sandbox, file, 'config', 'file');
+    await registerConfigRoots(sandbox, file);
     const ctl = new AbortController();
     token.onCancellationRequested(() => ctl.abort());
     const progress = await startProgress(connection, `Shortcut audit of ${path.basename(file)}`, p.workDoneToken, ctx.serverProgress());

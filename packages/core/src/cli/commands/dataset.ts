@@ -5,12 +5,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { auditDataset, checkLeakage, formatAudit, formatLeakage, formatSummary, groupStraddles, loadDataset, summariseDataset, type DatasetAudit, type ResolvedDataset, type Straddle } from '../../dataset/index.js';
 import { ConfigError } from '../../experiment/load.js';
+import type { ResizeMethod } from '../../io/types.js';
 import { openExperiment } from '../../pipeline/context.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import type { CommandContext } from '../io.js';
 
 
-export async function resolveFor(file: string): Promise<{ resolved: ResolvedDataset; baseDir: string; size?: [number, number]; resize?: 'area' | 'bilinear' }> {
+export async function resolveFor(file: string): Promise<{ resolved: ResolvedDataset; baseDir: string; size?: [number, number]; resize?: ResizeMethod }> {
   const text = await fs.readFile(file, 'utf8').catch((e: Error) => {
     throw new Error(`${file}: cannot read: ${e.message}`);
   });
