@@ -34,7 +34,12 @@ const T = {
   pixelData: 'x7fe00010',
 } as const;
 
-const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** dicom-parser throws Errors, strings, or `{ exception, dataSet }` objects: the text of each. */
+const why = (e: unknown): string => {
+  if (e instanceof Error) return e.message;
+  const ex = (e as { exception?: unknown } | null)?.exception;
+  return typeof ex === 'string' ? ex : String(e);
+};
 
 /** Parses the meta header, refuses unsupported transfer syntaxes, then parses the data set. */
 function parse(file: string, bytes: Uint8Array, untilPixelData: boolean): DataSet {
@@ -85,8 +90,33 @@ export async function probeDicom(file: string): Promise<ProbeResult> {
   } catch {
     ds = parse(file, await readFile(file), true);
   }
-  const g = geometry(ds);
+  const { g } = checkedHeader(file, ds);
   return { format: 'dicom', width: g.cols, height: g.rows, bitDepth: g.bitsAllocated, frames: g.frames };
+}
+
+/**
+ * The geometry, refused as decoding would refuse it (a zero size, a 0-bit or colour image): a probe (dataset
+ * summaries) then never reports as readable a file the decoder cannot read.
+ */
+function checkedHeader(file: string, ds: DataSet): { g: Geometry; photometric: string } {
+  const g = geometry(ds);
+  const samples = ds.uint16(T.samples) ?? 1;
+  const photometric = (ds.string(T.photometric) ?? 'MONOCHROME2').trim();
+  if (g.rows === 0 || g.cols === 0 || !(g.frames >= 1))
+    throw new ImageReadError(file, `zero-sized DICOM (${g.cols}x${g.rows}, ${g.frames} frames)`);
+  if (samples !== 1 || !photometric.startsWith('MONOCHROME'))
+    throw new ImageReadError(
+      file,
+      `unsupported DICOM photometric interpretation ${photometric} with ${samples} samples per pixel`,
+    );
+  if (g.bitsAllocated !== 8 && g.bitsAllocated !== 16)
+    throw new ImageReadError(file, `unsupported DICOM bit depth: BitsAllocated ${g.bitsAllocated}`);
+  if (g.bitsStored < 1 || g.bitsStored > g.bitsAllocated)
+    throw new ImageReadError(
+      file,
+      `invalid DICOM BitsStored ${g.bitsStored} for BitsAllocated ${g.bitsAllocated}`,
+    );
+  return { g, photometric };
 }
 
 /** Linear VOI LUT of PS3.3 C.11.2.1.2.1, onto [0, 1]. */
@@ -111,6 +141,16 @@ function chooseWindow(
     : undefined;
 }
 
+/** Rescale slope/intercept: absent gives the default; present but not a finite number is refused, not NaN pixels. */
+function rescale(file: string, ds: DataSet, tag: string, name: string, absent: number): number {
+  if (!ds.elements[tag]) return absent;
+  const v = ds.floatString(tag);
+  if (v === undefined) return absent; // present but empty
+  if (!Number.isFinite(v) || (tag === T.slope && v === 0))
+    throw new ImageReadError(file, `invalid DICOM ${name} '${(ds.string(tag) ?? '').trim()}'`);
+  return v;
+}
+
 export async function decodeDicom(
   file: string,
   maxPixels: number,
@@ -118,28 +158,12 @@ export async function decodeDicom(
 ): Promise<DecodedImage[]> {
   const bytes = await readFile(file);
   const ds = parse(file, bytes, false);
-  const g = geometry(ds);
-  const samples = ds.uint16(T.samples) ?? 1;
-  const photometric = (ds.string(T.photometric) ?? 'MONOCHROME2').trim();
-  if (g.rows === 0 || g.cols === 0 || g.frames <= 0)
-    throw new ImageReadError(file, `zero-sized DICOM (${g.cols}x${g.rows}, ${g.frames} frames)`);
+  const { g, photometric } = checkedHeader(file, ds);
   const total = g.rows * g.cols * g.frames;
   if (total > maxPixels)
     throw new ImageReadError(
       file,
       `DICOM is ${g.cols}x${g.rows}x${g.frames} frames = ${total} pixels, above the limit of ${maxPixels}`,
-    );
-  if (samples !== 1 || !photometric.startsWith('MONOCHROME'))
-    throw new ImageReadError(
-      file,
-      `unsupported DICOM photometric interpretation ${photometric} with ${samples} samples per pixel`,
-    );
-  if (g.bitsAllocated !== 8 && g.bitsAllocated !== 16)
-    throw new ImageReadError(file, `unsupported DICOM bit depth: BitsAllocated ${g.bitsAllocated}`);
-  if (g.bitsStored < 1 || g.bitsStored > g.bitsAllocated)
-    throw new ImageReadError(
-      file,
-      `invalid DICOM BitsStored ${g.bitsStored} for BitsAllocated ${g.bitsAllocated}`,
     );
   const el = ds.elements[T.pixelData];
   if (!el) throw new ImageReadError(file, 'DICOM has no pixel data');
@@ -153,8 +177,8 @@ export async function decodeDicom(
       `truncated DICOM pixel data: ${Math.min(el.length, bytes.length - el.dataOffset)} of ${need} bytes`,
     );
 
-  const slope = ds.floatString(T.slope) ?? 1;
-  const intercept = ds.floatString(T.intercept) ?? 0;
+  const slope = rescale(file, ds, T.slope, 'RescaleSlope', 1);
+  const intercept = rescale(file, ds, T.intercept, 'RescaleIntercept', 0);
   const win = chooseWindow(ds, window);
   const invert = photometric === 'MONOCHROME1';
   // Range of stored values, through the modality LUT: what an unwindowed image may span.

@@ -18,6 +18,7 @@ import {
   createRunFolder,
   findRuns,
   logLine,
+  skippedRecord,
   updateRunMeta,
   writeRunMeta,
   type ExperimentRecord,
@@ -90,6 +91,7 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
       onProgress: (done, total) => opts.onProgress?.({ stage: 'loading', fraction: done / total, done, total }),
     });
     for (const f of failures) await logLine(runDir, `unreadable: ${f.path}: ${f.reason}`);
+    await updateRunMeta(runDir, skippedRecord(failures));
     const cap = config.training.stepsPerEpoch;
     const data = cap ? limitTrainData(all, cap * config.training.batchSize) : all;
     if (data !== all) await logLine(runDir, `stepsPerEpoch ${cap}: ${data.size} of ${all.size} training images per epoch, a fresh subset each epoch`);
