@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { applyOps, applyTextOps, fieldsOf, imageCase, MAGICS, textCase, type ImageCase, type TextCase } from './mutate.js';
+import { applyOps, applyTextOps, fieldsOf, fixPngCrcs, imageCase, MAGICS, textCase, type ImageCase, type TextCase } from './mutate.js';
 import { checkDatasetText, checkExperimentText, checkImageFile, FuzzBug, newTally, type Tally } from './oracle.js';
 import { budget, TARGETS, type ChildResult, type Target } from './targets.js';
 
@@ -38,7 +38,8 @@ function imageBytes(c: ImageCase, seeds: { bytes: Buffer }[]): Buffer {
     const inner = gunzipSync(seed);
     return gzipSync(applyOps(inner, c.ops, fieldsOf(inner)));
   }
-  return applyOps(seed, c.ops, fieldsOf(seed));
+  const out = applyOps(seed, c.ops, fieldsOf(seed));
+  return c.inner && seed[0] === 0x89 ? fixPngCrcs(out) : out;
 }
 
 async function run(): Promise<ChildResult> {

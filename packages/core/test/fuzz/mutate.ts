@@ -151,7 +151,8 @@ export function imageCase(seedCount: number, fieldCount: number): fc.Arbitrary<I
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('random' as const), bytes: fc.uint8Array({ maxLength: 2048 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('magic' as const), magic: fc.nat({ max: MAGICS.length - 1 }), bytes: fc.uint8Array({ maxLength: 1024 }) }) },
     // Few ops: one flip already breaks most files; more would only test the first check that fails.
-    // `inner`: for a gzip'd seed, mutate the inflated bytes and compress again (reaches the NIfTI reader).
+    // `inner`: for a gzip'd seed, mutate the inflated bytes and compress again (reaches the NIfTI reader); for a PNG,
+    // recompute the chunk CRCs after mutating (reaches libvips' decoder instead of its CRC check).
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('mutant' as const), seed: fc.nat({ max: seedCount - 1 }), ops: fc.array(byteOp(fieldCount), { minLength: 1, maxLength: 3 }), inner: fc.boolean() }) },
   );
 }
@@ -240,4 +241,23 @@ export function textCase(seedCount: number): fc.Arbitrary<TextCase> {
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('random' as const), text: fc.string({ maxLength: 200, unit: fc.constantFrom(...'ab: -[]{},#&*!|>\'"\n\t0.1'.split(''), ...YAML_BITS) }) }) },
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('mutant' as const), seed: fc.nat({ max: seedCount - 1 }), ops: fc.array(textOp, { minLength: 1, maxLength: 3 }) }) },
   );
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** Rewrites the CRC of every whole chunk of a PNG in place (a mutated chunk then still passes the check). */
+export function fixPngCrcs(b: Buffer): Buffer {
+  for (let i = 8; i + 12 <= b.length; ) {
+    const len = b.readUInt32BE(i);
+    if (i + 12 + len > b.length) break;
+    let c = 0xffffffff;
+    for (let j = i + 4; j < i + 8 + len; j++) c = CRC_TABLE[(c ^ b[j]) & 0xff] ^ (c >>> 8);
+    b.writeUInt32BE((c ^ 0xffffffff) >>> 0, i + 8 + len);
+    i += 12 + len;
+  }
+  return b;
 }
