@@ -112,6 +112,9 @@ export async function decodeNifti(
     );
   const [bytesPer, read] = spec;
   const need = total * bytesPer;
+  // A float in the header: negative, fractional or NaN would become a bad DataView offset or gunzip limit.
+  if (!(Number.isInteger(h.vox_offset) && h.vox_offset >= 0))
+    throw new ImageReadError(file, `invalid NIfTI vox_offset ${h.vox_offset} (the voxel data's byte offset)`);
   let bytes: Buffer = raw;
   if (isGzip(raw)) {
     try {

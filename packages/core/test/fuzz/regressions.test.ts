@@ -77,4 +77,18 @@ describe('fuzz regressions', () => {
     expect(e.file).toBe(file);
     expect(e.reason).toBe(`cannot normalise ${file}#slice=0: empty range [7, 7]`);
   });
+
+  it('bug 6: a NIfTI whose vox_offset is negative (or NaN, or fractional) is refused, not a DataView RangeError', async () => {
+    for (const [offset, shown] of [[-1, '-1'], [NaN, 'NaN'], [352.5, '352.5']] as const) {
+      const raw = writeNifti({ dims: [2, 2, 1], datatype: 2, voxels: [0, 1, 2, 3] });
+      raw.writeFloatLE(offset, 108);
+      for (const gzip of [false, true]) {
+        const file = tmp.path(`offset${shown}${gzip ? '.nii.gz' : '.nii'}`);
+        await writeFile(file, gzip ? gzipSync(raw) : raw);
+        const e = await refusal(decodeFile(file));
+        expect(e.reason).toBe(`invalid NIfTI vox_offset ${shown} (the voxel data's byte offset)`);
+        expect(e.cause).toBeUndefined();
+      }
+    }
+  });
 });

@@ -24,7 +24,7 @@ export interface Budget {
 }
 
 /** Defaults sized for CI on a loaded 2-core machine: all six targets in about a minute. */
-export const DEFAULT_RUNS = 150;
+export const DEFAULT_RUNS = 120;
 
 export function budget(env: Record<string, string | undefined>): Budget {
   const num = (k: string) => (env[k] !== undefined && env[k] !== '' ? Number(env[k]) : undefined);
