@@ -7,7 +7,8 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { applyOps, applyTextOps, fieldsOf, fixPngCrcs, imageCase, MAGICS, textCase, type ImageCase, type TextCase } from './mutate.js';
+import { stringify } from 'yaml';
+import { applyOps, applyTextOps, datasetObject, experimentObject, fieldsOf, fixPngCrcs, imageCase, MAGICS, textCase, type ImageCase, type TextCase } from './mutate.js';
 import { checkDatasetText, checkExperimentText, checkImageFile, FuzzBug, newTally, type Tally } from './oracle.js';
 import { budget, TARGETS, type ChildResult, type Target } from './targets.js';
 
@@ -75,9 +76,10 @@ async function run(): Promise<ChildResult> {
     const seeds = await Promise.all(names.map((f) => readFile(path.join(tree, f), 'utf8')));
     const { listDetectors } = await import('../../src/detectors/index.js');
     const detectorNames = listDetectors().map((d) => d.name);
-    const textOf = (c: TextCase) => (c.kind === 'random' ? c.text : applyTextOps(seeds[c.seed], c.ops));
+    const textOf = (c: TextCase) => (c.kind === 'random' ? c.text : c.kind === 'structured' ? stringify(c.value) : applyTextOps(seeds[c.seed], c.ops));
     const fileFor = () => path.join(tree, spec.kind === 'dataset' ? 'fuzz.dataset.medad.yaml' : 'fuzz.experiment.medad.yaml');
-    property = fc.asyncProperty(textCase(seeds.length), async (c) => {
+    const structured = spec.kind === 'dataset' ? datasetObject : experimentObject(detectorNames);
+    property = fc.asyncProperty(textCase(seeds.length, structured), async (c) => {
       send({ t: 'input', n: ++n });
       const text = textOf(c);
       const file = fileFor();

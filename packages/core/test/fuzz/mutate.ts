@@ -234,12 +234,14 @@ export function applyTextOps(seed: string, ops: TextOp[]): string {
   return t;
 }
 
-export type TextCase = { kind: 'random'; text: string } | { kind: 'mutant'; seed: number; ops: TextOp[] };
+export type TextCase = { kind: 'random'; text: string } | { kind: 'mutant'; seed: number; ops: TextOp[] } | { kind: 'structured'; value: unknown };
 
-export function textCase(seedCount: number): fc.Arbitrary<TextCase> {
+/** Random text, a mutated seed config, or a schema-shaped object (`structured`, written as YAML by the caller). */
+export function textCase(seedCount: number, structured: fc.Arbitrary<unknown>): fc.Arbitrary<TextCase> {
   return fc.oneof(
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('random' as const), text: fc.string({ maxLength: 200, unit: fc.constantFrom(...'ab: -[]{},#&*!|>\'"\n\t0.1'.split(''), ...YAML_BITS) }) }) },
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('mutant' as const), seed: fc.nat({ max: seedCount - 1 }), ops: fc.array(textOp, { minLength: 1, maxLength: 3 }) }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('mutant' as const), seed: fc.nat({ max: seedCount - 1 }), ops: fc.array(textOp, { minLength: 1, maxLength: 3 }) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('structured' as const), value: structured }) },
   );
 }
 
@@ -261,3 +263,57 @@ export function fixPngCrcs(b: Buffer): Buffer {
   }
   return b;
 }
+
+// Structured configs: objects shaped like the schemas (right keys, values plausible, edge or wrong), so more inputs
+// get past the schema and reach resolution and the semantic checks than text mutations alone do.
+const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
+/** Mostly small valid numbers, sometimes an edge (0, negative, huge, fractional, NaN/Infinity). */
+const num = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 300 }) }, { weight: 1, arbitrary: fc.double() }, { weight: 1, arbitrary: fc.constantFrom(0, 0.5, 0.1, 1e9) });
+const mostly = <T>(good: T, ...bad: T[]) => fc.oneof({ weight: 9, arbitrary: fc.constant(good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+const folder = fc.constantFrom('data', 'dicom', 'nifti', 'nope', 'data/train', 'data/test/normal', '.', 'data/manifest.csv');
+const cls = fc.constantFrom('normal', 'tumour', 'lesion', 'train', 'test', 'masks', 'x');
+
+const folderShape = { root: folder, train: opt(cls), test: opt(cls), masks: opt(cls), normalClass: opt(cls) };
+const source = fc.oneof(
+  fc.record({ layout: fc.constant('folder'), ...folderShape }, { requiredKeys: ['layout', 'root'] }),
+  fc.record({ layout: fc.constant('manifest'), file: fc.constantFrom('data/manifest.csv', 'nope.csv', 'data/train/normal/a.png', 'data'), root: opt(folder) }, { requiredKeys: ['layout', 'file'] }),
+  fc.record({ layout: fc.constant('dicom'), ...folderShape, window: opt(fc.oneof(fc.constantFrom('file', 'none'), fc.record({ center: num, width: num }))) }, { requiredKeys: ['layout', 'root'] }),
+  fc.record(
+    {
+      layout: fc.constant('nifti'),
+      ...folderShape,
+      slices: opt(fc.record({ axis: opt(fc.integer({ min: -1, max: 3 })), range: opt(fc.tuple(fc.integer({ min: -2, max: 5 }), fc.integer({ min: -2, max: 5 }))), every: opt(fc.integer({ min: -1, max: 4 })) })),
+      clip: opt(fc.tuple(num, num)),
+    },
+    { requiredKeys: ['layout', 'root'] },
+  ),
+);
+
+export const datasetObject = fc.record(
+  {
+    medad: mostly('dataset', 'experiment'),
+    version: mostly(1, 2),
+    name: opt(fc.string({ maxLength: 8 })),
+    seed: opt(fc.integer()),
+    sources: fc.array(source, { minLength: 1, maxLength: 3 }),
+    validation: opt(fc.oneof(fc.record({ fraction: fc.oneof(fc.constantFrom(0.1, 0.25, 0.5), num) }), fc.record({ folder }))),
+    unlabelled: opt(fc.record({ from: fc.constantFrom('train', 'pool', 'data', 'nope', 'test'), size: opt(num), anomalyRate: opt(num), seed: opt(fc.integer()) }, { requiredKeys: ['from'] })),
+  },
+  { requiredKeys: ['medad', 'version', 'sources'] },
+);
+
+export const experimentObject = (detectorNames: readonly string[]) =>
+  fc.record(
+    {
+      medad: mostly('experiment', 'dataset'),
+      version: opt(mostly(1, 2)),
+      name: opt(mostly('ok-name', 'bad name/', '')),
+      dataset: fc.oneof(fc.constantFrom('folder.dataset.medad.yaml', 'mixed.dataset.medad.yaml', 'nope.yaml', 'data'), datasetObject.map(({ medad: _m, ...inline }) => inline)),
+      detector: fc.record({ name: fc.constantFrom(...detectorNames, 'nope'), params: opt(fc.dictionary(fc.constantFrom('latent', 'channels', 'beta', 'memory', 'patch', 'students', 'x'), fc.oneof(num, fc.array(fc.integer({ min: -2, max: 64 }), { maxLength: 4 }), fc.string({ maxLength: 4 })))) }, { requiredKeys: ['name'] }),
+      input: opt(fc.record({ size: opt(fc.oneof(fc.constantFrom([16, 16], [32, 24]), fc.tuple(fc.integer({ min: 0, max: 2048 }), fc.integer({ min: 0, max: 2048 })))), resize: opt(fc.constantFrom('area', 'bilinear', 'nearest')), normalise: opt(fc.constantFrom('minus1to1', 'zscore', 'unit')) })),
+      training: opt(fc.record({ epochs: opt(num), batchSize: opt(num), lr: opt(num), seed: opt(fc.integer()), stepsPerEpoch: opt(num), checkpointEvery: opt(num) })),
+      evaluation: opt(fc.record({ metrics: opt(fc.array(fc.constantFrom('auroc', 'ap', 'f1', 'dice', 'pixelAuroc', 'aupro', 'nope'), { maxLength: 3 })), pixelMetrics: opt(fc.constantFrom('auto', true, false)), bootstrap: opt(fc.record({ samples: opt(num), seed: opt(fc.integer()) })) })),
+      output: opt(fc.record({ dir: fc.constantFrom('runs', 'out/runs') })),
+    },
+    { requiredKeys: ['medad', 'dataset', 'detector'] },
+  );
