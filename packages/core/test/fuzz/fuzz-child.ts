@@ -108,8 +108,16 @@ async function run(): Promise<ChildResult> {
   return result;
 }
 
+/** The harness's own checks (fuzz.test.ts): an input that never ends in synchronous code, and a dying process. */
+function selfTest(kind: string): void {
+  send({ t: 'input', n: 1 });
+  if (kind === 'selftest-crash') process.kill(process.pid, 'SIGKILL');
+  for (;;); // selftest-hang: a synchronous loop; only the parent's watchdog can end it
+}
+
 // Exit once the message is written (the IPC channel would otherwise keep the child alive).
 const sendAndExit = (m: object) => process.send?.(m, () => process.exit(0));
+if ((target as string).startsWith('selftest-')) selfTest(target);
 run().then(
   (r) => sendAndExit({ t: 'result', result: r }),
   (e: unknown) => sendAndExit({ t: 'error', message: String((e as Error)?.stack ?? e) }),

@@ -17,7 +17,7 @@ const { inputTimeoutMs, runs, seconds } = budget(process.env);
 /** Starting a child (tsx, sharp, and tfjs for the experiment target) on a loaded machine. */
 const STARTUP_MS = 180_000;
 
-function runTarget(target: Target, workDir: string): Promise<ChildResult> {
+function runTarget(target: Target | 'selftest-hang' | 'selftest-crash', workDir: string, inputMs = inputTimeoutMs + 10_000): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const proc = fork(child, [target, workDir], {
       execArgv: ['--import', 'tsx', '--conditions=@medad/source'],
@@ -46,7 +46,7 @@ function runTarget(target: Target, workDir: string): Promise<ChildResult> {
     proc.on('message', (m: { t: string; n?: number; result?: ChildResult; message?: string }) => {
       if (m.t === 'input') {
         last = m.n ?? last;
-        arm(inputTimeoutMs + 10_000);
+        arm(inputMs);
       } else if (m.t === 'result') finish(() => resolve(m.result!));
       else if (m.t === 'error') finish(() => reject(new Error(`${target}: the fuzz child failed: ${m.message}`)));
     });
@@ -55,6 +55,20 @@ function runTarget(target: Target, workDir: string): Promise<ChildResult> {
     );
   });
 }
+
+describe('fuzz harness', () => {
+  it('its watchdog ends a child stuck in a synchronous loop and names the input', async () => {
+    const workDir = await mkdtemp(path.join(tmpdir(), 'medad-fuzz-selftest-'));
+    await expect(runTarget('selftest-hang', workDir, 2000)).rejects.toThrow(/selftest-hang: hang: input 1 did not finish within 2000 ms/);
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('reports a child that dies as a crash', async () => {
+    const workDir = await mkdtemp(path.join(tmpdir(), 'medad-fuzz-selftest-'));
+    await expect(runTarget('selftest-crash', workDir)).rejects.toThrow(/selftest-crash: crash: the child exited \(SIGKILL\) during input 1/);
+    await rm(workDir, { recursive: true, force: true });
+  });
+});
 
 describe('fuzz: bad files and configs get a clear error, never a crash or a hang', () => {
   for (const target of Object.keys(TARGETS) as Target[]) {
