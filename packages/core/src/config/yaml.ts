@@ -69,7 +69,8 @@ function toConfigIssues(issue: ZodIssue, doc: Document, lines: TextLines): Confi
   }
   const at = locate(doc, lines, path, 'value');
   let message = issue.message;
-  if (!at.exact)
+  if (!at.exact && path.length === 0) message = `document: ${message.replace(/^Invalid input: /, '')}`;
+  else if (!at.exact)
     message = `Missing required key '${String(path[path.length - 1])}' in ${describePath(path.slice(0, -1))}`;
   else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options))
     message = `${where}: must be one of ${issue.options.map((o: unknown) => `'${String(o)}'`).join(', ')}`;
@@ -99,6 +100,21 @@ function duplicateKeys(doc: Document, lines: TextLines): ConfigIssue[] {
   return out;
 }
 
+/** Where the first alias without an earlier anchor is (else the first alias, else the document start). */
+function aliasRange(doc: Document, lines: TextLines): Range {
+  let first: [number, number] | undefined;
+  let unresolved: [number, number] | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const r = node.range ? ([node.range[0], node.range[1]] as [number, number]) : undefined;
+      first ??= r;
+      if (!unresolved && r && node.resolve(doc) === undefined) unresolved = r;
+    },
+  });
+  const r = unresolved ?? first ?? [0, 0];
+  return lines.range(r[0], r[1]);
+}
+
 /** Parses YAML text and validates it; `value` is set only when there are no errors. */
 export function parseYamlDocument<T>(text: string, schema: z.ZodType<T>, _file: string): ParsedConfig<T> {
   const lines = new TextLines(text);
@@ -117,7 +133,26 @@ export function parseYamlDocument<T>(text: string, schema: z.ZodType<T>, _file: 
     });
   }
   if (doc.errors.length > 0 || issues.some((i) => i.severity === 'error')) return { issues };
-  const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  // Empty (or comments only): say so, rather than the schema's complaint about a missing top-level mapping.
+  if (doc.contents === null || doc.contents === undefined) {
+    issues.push({
+      message: "empty config: the file has no YAML content; a medad config is a mapping that starts with 'medad: dataset' or 'medad: experiment'",
+      severity: 'error',
+      path: [],
+      ...lines.range(0, 0),
+      code: 'empty',
+    });
+    return { issues };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // The yaml library reports an alias with no anchor (`*a`) or an alias bomb only here, as a ReferenceError.
+    issues.push({ message: `YAML: ${(e as Error).message}`, severity: 'error', path: [], ...aliasRange(doc, lines), code: 'yaml-syntax' });
+    return { issues };
+  }
+  const parsed = schema.safeParse(data);
   if (parsed.success) return { value: parsed.data, issues };
   const flat = parsed.error.issues.flatMap(flatten);
   // Each located problem costs a path look-up; a file with 60k unknown keys gets the first MAX_ISSUES and a count.

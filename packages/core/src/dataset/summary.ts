@@ -1,5 +1,5 @@
 // Dataset summary from file headers only: counts, sizes, bit depths, formats, masks and unreadable files.
-import { ImageReadError, probeFile, readDicomIds, type DicomIds } from '../io/index.js';
+import { DEFAULT_MAX_PIXELS, ImageReadError, probeFile, readDicomIds, type DicomIds } from '../io/index.js';
 import type { ProbeResult } from '../io/index.js';
 import { mapLimit } from './concurrency.js';
 import type { ProgressOptions } from './concurrency.js';
@@ -57,9 +57,10 @@ export interface DicomSummary {
 
 const SPLITS: Split[] = ['train', 'validation', 'test', 'unlabelled'];
 
-async function probe(file: string): Promise<ProbeResult | { error: string }> {
+/** Header facts, or why the file cannot be used (a size above the decoder's pixel limit counts: it is refused). */
+async function probe(file: string, maxPixels: number): Promise<ProbeResult | { error: string }> {
   try {
-    return await probeFile(file);
+    return await probeFile(file, { maxPixels });
   } catch (e) {
     return { error: e instanceof ImageReadError ? e.reason : (e as Error).message };
   }
@@ -86,7 +87,8 @@ export async function summariseDataset(
   }
   // Probe images and masks together so the progress total is honest.
   const files = [...items.map((it) => it.path), ...items.flatMap((it) => (it.mask ? [it.mask] : []))];
-  const probes = await mapLimit(files, 8, probe, opts);
+  const limitOf = new Map(items.map((it) => [it.path, it.decode?.maxPixels ?? DEFAULT_MAX_PIXELS]));
+  const probes = await mapLimit(files, 8, (f) => probe(f, limitOf.get(f) ?? DEFAULT_MAX_PIXELS), opts);
   const byFile = new Map(files.map((f, i) => [f, probes[i]]));
 
   const ok: ProbeResult[] = [];

@@ -22,7 +22,7 @@ async function guarded<T>(file: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     if (e instanceof ImageReadError) throw e;
-    throw new ImageReadError(file, e instanceof Error ? e.message : String(e));
+    throw new ImageReadError(file, e instanceof Error ? e.message : String(e), { cause: e });
   }
 }
 
@@ -74,13 +74,21 @@ async function identify(file: string, whole: boolean): Promise<{ format: ImageFo
   }
 }
 
-/** Format, size, bit depth and frame count from headers only (cheap enough for 100k-file summaries). */
-export function probeFile(file: string): Promise<ProbeResult> {
+/**
+ * Format, size, bit depth and frame count from headers only (cheap enough for 100k-file summaries). A zero-sized or
+ * 0-bit header is an error, as it is for decodeFile; with `maxPixels`, so is an image decodeFile would refuse for its
+ * size (raster: the first page; DICOM and NIfTI: all frames/slices), so a summary never counts it as readable.
+ */
+export function probeFile(file: string, opts: { maxPixels?: number } = {}): Promise<ProbeResult> {
   const abs = resolve(file);
   return guarded(abs, async () => {
     const { format } = await identify(abs, false);
-    if (format === 'dicom') return probeDicom(abs);
-    if (format === 'nifti') return probeNifti(abs);
-    return probeRaster(abs, format);
+    const p = format === 'dicom' ? await probeDicom(abs) : format === 'nifti' ? await probeNifti(abs) : await probeRaster(abs, format);
+    if (!(p.width >= 1 && p.height >= 1)) throw new ImageReadError(abs, `zero-sized image (${p.width}x${p.height})`);
+    if (!(p.bitDepth >= 1)) throw new ImageReadError(abs, `invalid bit depth ${p.bitDepth}`);
+    const pixels = p.width * p.height * (format === 'dicom' || format === 'nifti' ? p.frames : 1);
+    if (opts.maxPixels !== undefined && pixels > opts.maxPixels)
+      throw new ImageReadError(abs, `refused: ${p.width}x${p.height}${pixels > p.width * p.height ? `x${p.frames}` : ''} = ${pixels} pixels, above the limit of ${opts.maxPixels}`);
+    return p;
   });
 }

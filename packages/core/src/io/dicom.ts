@@ -30,10 +30,30 @@ export async function parseHeaderOnly(file: string): Promise<Parsed> {
   }
 }
 
+function checkSize(file: string, l: PixelLayout, frames: number): void {
+  if (l.rows === 0 || l.cols === 0 || !(frames >= 1))
+    throw new ImageReadError(file, `zero-sized DICOM (${l.cols}x${l.rows}, ${frames} frames)`);
+}
+
+/** Rescale slope/intercept: absent or empty gives the default; present but not a finite number (or a zero slope) is
+ * refused rather than turned into NaN pixels. */
+function rescale(file: string, ds: Parsed['ds'], tag: string, name: string, absent: number): number {
+  if (!ds.elements[tag]) return absent;
+  const v = ds.floatString(tag);
+  if (v === undefined) return absent;
+  if (!Number.isFinite(v) || (tag === T.slope && v === 0))
+    throw new ImageReadError(file, `invalid DICOM ${name} '${(ds.string(tag) ?? '').trim()}'`);
+  return v;
+}
+
 export async function probeDicom(file: string): Promise<ProbeResult> {
   const { ds } = await parseHeaderOnly(file);
   const l = pixelLayout(ds);
-  return { format: 'dicom', width: l.cols, height: l.rows, bitDepth: l.bitsAllocated, frames: frameCount(ds) };
+  const frames = frameCount(ds);
+  // refused as decoding would refuse it, so a summary never lists as readable a file the decoder cannot read
+  checkSize(file, l, frames);
+  checkLayout(file, l);
+  return { format: 'dicom', width: l.cols, height: l.rows, bitDepth: l.bitsAllocated, frames };
 }
 
 export async function decodeDicom(file: string, maxPixels: number, window?: DicomWindow): Promise<DecodedImage[]> {
@@ -41,8 +61,7 @@ export async function decodeDicom(file: string, maxPixels: number, window?: Dico
   const { ds, syntax, bytes } = parsed;
   const l = pixelLayout(ds);
   const frames = frameCount(ds);
-  if (l.rows === 0 || l.cols === 0 || frames <= 0)
-    throw new ImageReadError(file, `zero-sized DICOM (${l.cols}x${l.rows}, ${frames} frames)`);
+  checkSize(file, l, frames);
   const total = l.rows * l.cols * frames;
   if (total > maxPixels)
     throw new ImageReadError(
@@ -53,8 +72,8 @@ export async function decodeDicom(file: string, maxPixels: number, window?: Dico
   const el = ds.elements[T.pixelData];
   if (!el) throw new ImageReadError(file, 'DICOM has no pixel data');
   const rules: GreyRules = {
-    slope: ds.floatString(T.slope) ?? 1,
-    intercept: ds.floatString(T.intercept) ?? 0,
+    slope: rescale(file, ds, T.slope, 'RescaleSlope', 1),
+    intercept: rescale(file, ds, T.intercept, 'RescaleIntercept', 0),
     window: chooseWindow(ds, window),
     voiLut: readVoiLut(file, ds, window, !!syntax.bigEndian),
     palette: l.photometric === 'PALETTE COLOR' ? readPalette(file, ds, bytes, !!syntax.bigEndian) : undefined,

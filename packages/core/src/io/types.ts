@@ -25,11 +25,13 @@ export interface DecodedImage extends GrayImage, WithValueRange {
 
 /** A failure to read one image: always names the file and the reason. */
 export class ImageReadError extends Error {
+  /** `options.cause`: the error this one wraps, kept for debugging (and so tests can tell a library bug from a bad file). */
   constructor(
     readonly file: string,
     readonly reason: string,
+    options?: ErrorOptions,
   ) {
-    super(`${file}: ${reason}`);
+    super(`${file}: ${reason}`, options);
     this.name = 'ImageReadError';
   }
 }

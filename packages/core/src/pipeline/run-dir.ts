@@ -42,8 +42,21 @@ export interface RunMeta {
   stoppedAtStep?: number;
   backend?: string;
   counts: { train: number; validation: number; test: number; unlabelled?: number };
+  /** Training images that could not be used (unreadable, refused), the first SKIPPED_CAP with their reasons. */
+  skipped?: { file: string; reason: string }[];
+  /** How many were skipped in all (skipped is capped). */
+  skippedTotal?: number;
   training?: { steps: number; epochs: number; finalLoss: number; durationMs: number; resumedFromStep: number; losses: { step: number; loss: number }[] };
   evaluation?: { durationMs: number; finishedAt: string; metrics: Record<string, number>; mapRange?: [number, number] };
+}
+
+/** Most skipped files listed in run.json; the count is always whole. */
+export const SKIPPED_CAP = 100;
+
+/** The run.json fields for the training images that were skipped (both cleared when none were). */
+export function skippedRecord(failures: { path: string; reason: string }[]): Pick<RunMeta, 'skipped' | 'skippedTotal'> {
+  if (!failures.length) return { skipped: undefined, skippedTotal: undefined };
+  return { skipped: failures.slice(0, SKIPPED_CAP).map((f) => ({ file: f.path, reason: f.reason })), skippedTotal: failures.length };
 }
 
 /** What evaluate needs to redo a run's evaluation from the run folder alone. */

@@ -23,6 +23,7 @@ import {
   findRuns,
   logLine,
   readRunMeta,
+  skippedRecord,
   updateRunMeta,
   writeRunMeta,
   type ExperimentRecord,
@@ -115,6 +116,7 @@ async function trainLocked(ctx: ExperimentContext, runDir: string, resumed: bool
       onProgress: (done, total) => opts.onProgress?.({ stage: 'loading', fraction: done / total, done, total }),
     });
     for (const f of failures) await logLine(runDir, `unreadable: ${f.path}: ${f.reason}`);
+    await updateRunMeta(runDir, skippedRecord(failures));
     const cap = config.training.stepsPerEpoch;
     const data = cap ? limitTrainData(all, cap * config.training.batchSize) : all;
     if (data !== all) await logLine(runDir, `stepsPerEpoch ${cap}: ${data.size} of ${all.size} training images per epoch, a fresh subset each epoch`);

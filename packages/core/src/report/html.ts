@@ -58,10 +58,13 @@ const num = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.a
 const ms = (v: number) => (v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : `${(v / 1000).toFixed(1)} s`);
 
 function metricsTable(rows: Record<string, MetricValue>): string {
+  // No CI column when nothing has one (bootstrap off): a column of dashes under "95% CI" reads as a failure.
+  const withCi = Object.values(rows).some((m) => m.ci);
+  const ci = (m: MetricValue) => (withCi ? `<td class="n">${m.ci ? `${num(m.ci[0])} – ${num(m.ci[1])}` : '—'}</td>` : '');
   const body = Object.entries(rows)
-    .map(([k, m]) => `<tr><td>${escapeXml(k)}</td><td class="n">${num(m.value)}</td><td class="n">${m.ci ? `${num(m.ci[0])} – ${num(m.ci[1])}` : '—'}</td></tr>`)
+    .map(([k, m]) => `<tr><td>${escapeXml(k)}</td><td class="n">${num(m.value)}</td>${ci(m)}</tr>`)
     .join('');
-  return `<table><thead><tr><th>metric</th><th>value</th><th>95% CI</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>metric</th><th>value</th>${withCi ? '<th>95% CI</th>' : ''}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** One row per variant: image AUROC / AP (with CI) and, where there are masks, pixel AUROC and best Dice. */

@@ -50,7 +50,7 @@ export const scoreFlags: FlagSpecs = {
 
 export const scoreHelp = [
   'medad score <model-dir|run-dir> <folder|file...> [--out DIR] [--no-maps] [--json]',
-  'Scores images with a trained model (higher = more anomalous) and writes each anomaly map as a 16-bit PNG, using\nthe run\'s evaluation map range when it has one. Unreadable files are listed, not fatal.',
+  'Scores images with a trained model (higher = more anomalous) and writes each anomaly map as a 16-bit PNG, using\nthe run\'s evaluation map range when it has one. A missing path or unreadable file is reported and the rest are\nstill scored; the exit code is then 1 and the --json result has ok: false (ok: true and 0 only when every input\nwas scored).',
 ] as const;
 
 export const demoFlags: FlagSpecs = {
