@@ -23,6 +23,8 @@ export interface ScoreFilesOptions {
   onProgress?: (p: PipelineProgress) => void;
   backend?: BackendName | 'auto';
   batchSize?: number;
+  /** Map range to use instead of the run's evaluation range (sharded scoring gives every shard the same one). */
+  mapRange?: [number, number];
 }
 
 export interface FileScore {
@@ -54,7 +56,8 @@ export async function locateModel(dir: string): Promise<{ modelDir: string; runD
   throw new Error(`${abs}: not a model folder (no detector.json) or run folder (no model/detector.json)`);
 }
 
-async function expandInputs(inputs: string | string[]): Promise<string[]> {
+/** Image files named by `inputs` (folders listed recursively, in the order scoring uses). */
+export async function expandInputs(inputs: string | string[]): Promise<string[]> {
   const list = Array.isArray(inputs) ? inputs : [inputs];
   const out: string[] = [];
   for (const p of list) {
@@ -85,7 +88,7 @@ export async function scoreFiles(modelOrRunDir: string, inputs: string | string[
     const scored = await scorePacked(detector, split.data, split.images.length, { batchSize: opts.batchSize ?? 32, signal: opts.signal, onProgress: (d, t) => progress('scoring', d, t) });
     let hi = 0;
     for (const m of scored.maps) for (const v of m) if (v > hi) hi = v;
-    const mapRange: [number, number] = evalRange ?? [0, hi > 0 ? hi : 1];
+    const mapRange: [number, number] = opts.mapRange ?? evalRange ?? [0, hi > 0 ? hi : 1];
     const scores: FileScore[] = [];
     const outDir = path.resolve(opts.out ?? path.join(runDir ?? modelDir, 'scored'));
     if (opts.maps !== false && split.images.length > 0) await fs.mkdir(outDir, { recursive: true });
