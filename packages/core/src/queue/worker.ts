@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { describeBackend, initBackend, type BackendName } from '../compute/index.js';
+import type { BackendName } from '../compute/index.js';
 import { checkJobPaths } from './confine.js';
 import { KEY_PREFIX, QUEUE_NAME, openQueue, parseRedisUrl, type RedisClient } from './connection.js';
 import { jobLabel, type JobProgress, type QueueJob, type QueueJobResult } from './jobs.js';
 import { isCancelled, publishWorker, removeWorker, type WorkerInfo } from './registry.js';
 import { acquireRunLock, type RunLock } from './run-lock.js';
-import { runJob } from './run-job.js';
+import { ThreadPool } from './thread-pool.js';
 
 export interface WorkerOptions {
   url: string;
@@ -39,11 +39,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? (() => undefined);
   const lockMs = opts.lockMs ?? 30_000;
   const roots = (opts.roots?.length ? opts.roots : [process.cwd()]).map((r) => path.resolve(r));
-  const backend = await initBackend({ prefer: opts.backend });
+  const pool = new ThreadPool(opts.backend);
+  const backend = await pool.warm();
   const handle = await openQueue(opts.url);
   const client: RedisClient = handle.redis;
   const id = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const info: WorkerInfo = { id, host: os.hostname(), pid: process.pid, backend: describeBackend(backend), concurrency: opts.concurrency ?? 1, startedAt: new Date().toISOString(), jobs: [], seenAt: '' };
+  const info: WorkerInfo = { id, host: os.hostname(), pid: process.pid, backend, concurrency: opts.concurrency ?? 1, startedAt: new Date().toISOString(), jobs: [], seenAt: '' };
   const heartbeatMs = Math.max(500, Math.min(5000, lockMs / 3));
   const beat = () => publishWorker(client, info, heartbeatMs * 3).catch(() => undefined);
   await beat();
@@ -70,7 +71,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     let lastProgress = 0;
     try {
       if (data.kind === 'train' && data.runDir) lock = await acquireRunLock(client, data.runDir, id, { ...lockOpts, waitMs: lockMs * 3 });
-      const result = await runJob(data, {
+      const result = await pool.run(data, {
         signal: controller.signal,
         by: `worker ${id}`,
         onRunDir: async (dir) => {
@@ -135,6 +136,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         .catch(() => undefined)
         .then(() => removeWorker(client, id).catch(() => undefined))
         .then(() => handle.close())
+        .then(() => pool.close())
         .then(() => resolve());
     };
     if (opts.signal?.aborted) stop();
