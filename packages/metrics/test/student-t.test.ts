@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { meanTInterval, studentTCdf, studentTQuantile } from '../src/index.js';
+import goldenJson from './golden/student-t.json' with { type: 'json' };
 
 // Golden values from SciPy: test/golden/make_student_t.py.
-const golden = JSON.parse(readFileSync(new URL('./golden/student-t.json', import.meta.url), 'utf8')) as {
+const golden = goldenJson as {
   quantiles: { p: number; df: number; q: number }[];
   cdf: { t: number; df: number; p: number }[];
-  intervals: { values: number[]; mean: number; sd: number; ci: [number, number] }[];
+  intervals: { values: number[]; mean: number; sd: number; ci: number[] }[];
 };
 
 describe('Student t (against SciPy)', () => {
