@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     let t0 = Date.now();
     await scoreFiles(t.runDir, images, { out: path.join(root, 'local') });
     const localMs = Date.now() - t0;
+    log(`  one process: ${(nImages / (localMs / 1000)).toFixed(1)} images/s`);
 
     const rows: { workers: number; ms: number; imagesPerS: number }[] = [];
     for (const n of [1, 2, 3]) {
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       await scoreSharded(q, t.runDir, [images], { out: path.join(root, `sharded-${n}`), shardSize: 256 });
       const ms = Date.now() - t0;
       rows.push({ workers: n, ms, imagesPerS: nImages / (ms / 1000) });
+      log(`  ${n} worker(s): ${(nImages / (ms / 1000)).toFixed(1)} images/s`);
     }
 
     log('per-job overheads (1-image jobs, one at a time, 3 idle workers) ...');

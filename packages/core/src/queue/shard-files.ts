@@ -36,6 +36,7 @@ export async function writeShardResult(shardDir: string, files: readonly string[
     failures: r.failures,
     mapRange: r.mapRange,
   };
+  await fs.mkdir(shardDir, { recursive: true }); // --no-maps: nothing else created it
   await writeJsonAtomic(path.join(shardDir, RESULT_JSON), doc);
 }
 
