@@ -69,7 +69,8 @@ export async function openQueue(url: string, timeoutMs = 5000): Promise<QueueHan
     ]);
   } catch (err) {
     redis.disconnect();
-    throw err;
+    const msg = (err as Error).message;
+    throw new Error(msg.startsWith('cannot reach') ? msg : `cannot reach Redis at ${url} (${msg}; is redis-server running there?)`, { cause: err });
   } finally {
     clearTimeout(timer);
   }

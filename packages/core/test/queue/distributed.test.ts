@@ -176,4 +176,31 @@ describe('BullMQ queue across worker processes', () => {
     expect(ra).toEqual(la);
     for (const f of la) expect((await fs.readFile(path.join(remoteOut, f))).equals(await fs.readFile(path.join(localOut, f))), f).toBe(true);
   });
+
+  it('cancel reaches a remote job: Ctrl-C in `medad train --queue` stops the worker\'s training at a step and keeps its checkpoint', { timeout: 300_000 }, async () => {
+    const long = path.join(path.dirname(experiment), 'long.medad.yaml');
+    await fs.writeFile(long, (await fs.readFile(experiment, 'utf8')).replace(/epochs: \d+/, 'epochs: 200').replace('name: demo-ae', 'name: long'));
+    const status = medad(['queue', 'status', '--queue', redis.url, '--json'], path.join(root, 'status.log'), root);
+    const st = JSON.parse((await status.done).stdout) as { workers: { host: string; backend: string; pid: number }[] };
+    expect(st.workers.length).toBeGreaterThanOrEqual(2);
+    for (const w of st.workers) expect(w).toMatchObject({ host: os.hostname(), backend: expect.stringMatching(/^wasm/) as unknown });
+
+    const t = medad(['train', long, '--queue', redis.url, '--json'], path.join(root, 'train-long.log'), root);
+    const runDir = await until('the remote run to write a checkpoint', async () => {
+      for (const w of await listWorkers(q.redis)) for (const j of w.jobs) if (j.runDir?.includes('/long-') && (await fs.stat(path.join(j.runDir, 'checkpoint')).then(() => true, () => false))) return j.runDir;
+      return undefined;
+    }, 120_000, 100);
+    t.proc.kill('SIGINT');
+    const r = await t.done;
+    expect(r.code, await fs.readFile(path.join(root, 'train-long.log'), 'utf8')).toBe(130);
+    const meta = await until('run.json to say cancelled', async () => {
+      const m = await readJson<{ state: string }>(path.join(runDir, 'run.json'));
+      return m.state === 'cancelled' ? m : undefined;
+    }, 30_000, 200);
+    expect(meta.state).toBe('cancelled');
+    expect(await fs.stat(path.join(runDir, 'checkpoint')).then(() => true, () => false)).toBe(true);
+    expect(await fs.stat(path.join(runDir, 'model')).then(() => true, () => false)).toBe(false);
+    // The worker is free again (and stayed up).
+    await until('the worker to be idle', async () => (await listWorkers(q.redis)).every((w) => w.jobs.length === 0), 30_000, 200);
+  });
 });

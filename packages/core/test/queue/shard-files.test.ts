@@ -59,4 +59,10 @@ describe('sharded scoring files', () => {
     expect(await fs.readFile(path.join(out, '00002_c.png'), 'utf8')).toBe('/d/c.png');
     expect(await fs.readFile(merged.csv, 'utf8')).toBe('path,id,score,map\n/d/a.png,/d/a.png,0.5,00000_a.png\n/d/b.png,/d/b.png,0.25,00001_b.png\n/d/c.png,/d/c.png,1e-7,00002_c.png\n');
   });
+
+  it('a shard without maps still records its result (its folder did not exist)', async () => {
+    const dir = path.join(root, 'nomaps', '.shards', 'shard-00000');
+    await writeShardResult(dir, ['/d/a.png'], { scores: [{ path: '/d/a.png', id: '/d/a.png', score: 2 }], failures: [], mapRange: [0, 1] });
+    expect((await readShardResult(dir, ['/d/a.png']))?.scores).toEqual([{ path: '/d/a.png', id: '/d/a.png', score: 2 }]);
+  });
 });
