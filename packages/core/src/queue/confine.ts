@@ -26,7 +26,11 @@ const inside = (p: string, root: string) => p === root || p.startsWith(root.ends
 export async function checkJobPaths(job: QueueJob, roots: readonly string[]): Promise<void> {
   const realRoots = await Promise.all(roots.map(realish));
   const paths: string[] = [];
-  if (job.kind === 'train') paths.push(job.experiment.dir, ...(job.experiment.file ? [job.experiment.file] : []), ...(job.outputRoot ? [job.outputRoot] : []), ...(job.runDir ? [job.runDir] : []));
+  if (job.kind === 'train') {
+    // Without an explicit output root the run goes to the experiment's output.dir, which may point anywhere.
+    const out = job.outputRoot ?? path.resolve(job.experiment.dir, job.experiment.config.output?.dir ?? 'runs');
+    paths.push(job.experiment.dir, out, ...(job.experiment.file ? [job.experiment.file] : []), ...(job.runDir ? [job.runDir] : []));
+  }
   else if (job.kind === 'evaluate') paths.push(job.target, ...(job.outputRoot ? [job.outputRoot] : []));
   else paths.push(job.model, job.shardDir, ...job.files);
   for (const p of paths) {
