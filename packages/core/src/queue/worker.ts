@@ -40,7 +40,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const lockMs = opts.lockMs ?? 30_000;
   const roots = (opts.roots?.length ? opts.roots : [process.cwd()]).map((r) => path.resolve(r));
   const pool = new ThreadPool(opts.backend);
-  const backend = await pool.warm();
+  // The backend's short name ("wasm (simd, 1 thread)"), without the ladder's reasons for the other rungs.
+  const backend = (await pool.warm()).split(';')[0];
   const handle = await openQueue(opts.url);
   const client: RedisClient = handle.redis;
   const id = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
