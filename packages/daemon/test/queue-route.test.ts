@@ -7,9 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listWorkers, openQueue, type QueueHandle } from '@medad/core';
+import { listWorkers, openQueue, readExperiment, submitJob, type QueueHandle } from '@medad/core';
 import { writeDemoDataset } from '../../core/src/demo/dataset.js';
 import { createComputeEngine } from '../src/engine/compute-adapter.js';
+import { queueCancel, queueStatus } from '../src/queue-requests.js';
 
 const BIN = fileURLToPath(new URL('../../core/bin/medad.js', import.meta.url));
 let root: string;
@@ -79,5 +80,24 @@ describe('daemon jobs on the queue (MEDAD_QUEUE)', () => {
     expect(seen.length).toBeGreaterThan(0);
     // Both ran as queue jobs (not in this process).
     expect(await q.queue.getJobCounts('completed')).toMatchObject({ completed: 2 });
+  });
+
+  it('the editor\'s queue view lists the worker (host, backend, current job) and cancel reaches the remote job', async () => {
+    expect(await queueStatus({})).toEqual({ configured: false, workers: [], jobs: [] });
+    const env = { MEDAD_QUEUE: url };
+    const idle = await queueStatus(env);
+    expect(idle.workers).toHaveLength(1);
+    expect(idle.workers[0]).toMatchObject({ host: os.hostname(), backend: expect.stringMatching(/^wasm/) as unknown, jobs: [] });
+    const demo = await writeDemoDataset(path.join(root, 'demo2'), { size: 16, train: 10, testNormal: 3, testLesion: 3, epochs: 500, batchSize: 4, bootstrapSamples: 0 });
+    const id = await submitJob(q, { kind: 'train', experiment: await readExperiment(demo.experimentConfig), outputRoot: path.join(root, 'remote-runs'), label: 'long remote run' });
+    await until('the remote job to be listed as running on the worker', async () => {
+      const s = await queueStatus(env);
+      return s.jobs.some((j) => j.id === id && j.state === 'active' && j.label === 'long remote run') && s.workers[0].jobs.some((j) => j.id === id);
+    }, 60_000);
+    expect(await queueCancel(id, env)).toEqual({ result: 'signalled' });
+    await until('the remote job to stop', async () => (await q.queue.getJobState(id)) === 'failed', 60_000);
+    const job = await q.queue.getJob(id);
+    expect(job?.failedReason).toBe('cancelled');
+    expect(await queueCancel('no-such-job', env)).toEqual({ result: 'unknown' });
   });
 });

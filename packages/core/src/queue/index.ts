@@ -4,3 +4,4 @@ export { runOnQueue } from './remote-run.js';
 export { submitJob, waitForJob, cancelJob, type WaitOptions } from './submit.js';
 export { listWorkers, type WorkerInfo } from './registry.js';
 export type { QueueJob, QueueJobResult, TrainJobResult, EvaluateJobResult, JobProgress } from './jobs.js';
+export { listQueueJobs, type QueuedJobInfo } from './status.js';

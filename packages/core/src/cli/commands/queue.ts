@@ -1,8 +1,6 @@
 // `medad queue status|cancel`: what the workers are doing, and stopping a job wherever it runs.
-import { Job } from 'bullmq';
 import { openQueue, resolveQueueUrl } from '../../queue/connection.js';
-import type { QueueJob } from '../../queue/jobs.js';
-import { jobLabel } from '../../queue/jobs.js';
+import { listQueueJobs } from '../../queue/status.js';
 import { listWorkers } from '../../queue/registry.js';
 import { cancelJob } from '../../queue/submit.js';
 import { UsageError, type ParsedArgs } from '../args.js';
@@ -24,8 +22,7 @@ export async function queueCommand(args: ParsedArgs, ctx: CommandContext): Promi
     }
     const workers = await listWorkers(queue.redis);
     const counts = await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-    const jobs = (await queue.queue.getJobs(['active', 'waiting', 'delayed'], 0, 200)) as Job<QueueJob>[];
-    const listed = await Promise.all(jobs.filter(Boolean).map(async (j) => ({ id: j.id, kind: j.name, label: jobLabel(j.data), state: await j.getState(), progress: j.progress, attempts: j.attemptsStarted, stalls: j.stalledCounter })));
+    const listed = await listQueueJobs(queue);
     if (ctx.json) {
       ctx.emit({ ok: true, queue: url, counts, workers, jobs: listed });
       return 0;
