@@ -85,7 +85,12 @@ export async function startRedis(dir: string): Promise<RedisServer> {
   let n = 0;
   const up = async () => {
     child = startChild(bin, args, path.join(dir, `redis-${n++}.log`), { cwd: dir, env: process.env });
-    await until('redis-server to accept connections', async () => (await child.text()).includes('Ready to accept connections'), 20_000);
+    try {
+      await until('redis-server to accept connections', async () => (await child.text()).includes('Ready to accept connections'), 20_000);
+    } catch (err) {
+      child.proc.kill('SIGKILL'); // never leave a server behind when the test cannot use it
+      throw err;
+    }
   };
   const down = async () => {
     child.proc.kill('SIGTERM');
