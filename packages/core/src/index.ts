@@ -9,3 +9,4 @@ export * from './experiment/index.js';
 export * from './pipeline/index.js';
 export * from './report/index.js';
 export * from './synth/index.js';
+export * from './queue/index.js';

@@ -398,3 +398,46 @@ export interface DatasetAuditResult {
   cached: boolean;
 }
 export const DatasetAuditRequest = new RequestType<DatasetAuditParams, DatasetAuditResult, void>('medad/datasetAudit');
+
+// ---- the BullMQ job queue (docs/distributed.md): remote jobs and workers, when MEDAD_QUEUE names one ----------
+
+export interface QueueWorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  backend: string;
+  concurrency: number;
+  jobs: { id: string; kind: string; label: string; runDir?: string; since: string }[];
+  seenAt: string;
+}
+
+export interface RemoteJobInfo {
+  id: string;
+  kind: string;
+  label: string;
+  state: string;
+  /** 0..100 when the worker reported it. */
+  percentage?: number;
+  message?: string;
+}
+
+export interface QueueStatusResult {
+  /** False when no queue is configured (everything runs in the daemon): the other fields are empty. */
+  configured: boolean;
+  url?: string;
+  /** Set when the queue is configured but Redis cannot be reached. */
+  error?: string;
+  workers: QueueWorkerInfo[];
+  jobs: RemoteJobInfo[];
+}
+
+export interface QueueCancelParams {
+  jobId: string;
+}
+
+export interface QueueCancelResult {
+  result: 'removed' | 'signalled' | 'finished' | 'unknown';
+}
+
+export const QueueStatusRequest = new RequestType0<QueueStatusResult, void>('medad/queueStatus');
+export const QueueCancelRequest = new RequestType<QueueCancelParams, QueueCancelResult, void>('medad/queueCancel');

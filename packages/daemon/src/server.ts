@@ -18,6 +18,7 @@ import { DiagnosticsScheduler } from './features/diagnostics.js';
 import { hover } from './features/hover.js';
 import { JobQueue } from './jobs/queue.js';
 import { onJobProgress, registerRequests } from './requests.js';
+import { registerQueueRequests } from './queue-requests.js';
 import { JobStateNotification, ReadyNotification } from './protocol.js';
 import type { MedadInitializationOptions, ReadyParams, StatusResult } from './protocol.js';
 import { registerConfigRoots } from './safety/data-roots.js';
@@ -155,6 +156,7 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
     runDirectory: runRoot,
   });
   registerRequests({ connection, engine, queue, sandbox, serverProgress: () => serverProgress, runRoot: () => runRoot, status });
+  registerQueueRequests(connection);
 
   documents.listen(connection);
   let stopping: Promise<void> | undefined;

@@ -51,3 +51,4 @@ export {
 export type { ScoreRange } from './pixel/binned.js';
 export type { PixelRankingMetrics } from './pixel/summary.js';
 export { trapezoidUpTo } from './pixel/pro.js';
+export { incompleteBeta, meanTInterval, studentTCdf, studentTQuantile, type MeanInterval } from './student-t.js';

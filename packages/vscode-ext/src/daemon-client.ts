@@ -54,7 +54,7 @@ export class DaemonClient implements vscode.Disposable {
         execArgv: cfg.get<string[]>('daemon.execArgv', []),
         cwd: root,
         // UV_THREADPOOL_SIZE: one image-decoding thread per CPU (core's io/threadpool.ts); it must be set at spawn.
-        env: { UV_THREADPOOL_SIZE: String(Math.max(2, os.availableParallelism())), ...process.env, MEDAD_BACKEND: cfg.get<string>('backend', 'auto') },
+        env: { UV_THREADPOOL_SIZE: String(Math.max(2, os.availableParallelism())), ...process.env, MEDAD_BACKEND: cfg.get<string>('backend', 'auto'), ...(cfg.get<string>('queue', '') ? { MEDAD_QUEUE: cfg.get<string>('queue', '') } : {}) },
       },
     };
     const serverOptions: ServerOptions = { run, debug: run };

@@ -4,12 +4,15 @@ import { State, type LanguageClient } from 'vscode-languageclient/node';
 import {
   CancelRequest,
   JobStateNotification,
+  QueueCancelRequest,
+  QueueStatusRequest,
   ReadyNotification,
   StatusRequest,
   type JobInfo,
   type ReadyParams,
 } from '@medad/daemon/protocol';
 import type { DaemonClient } from './daemon-client.js';
+import { remoteQueueItems, type RemoteItem } from './webview-logic/remote-queue.js';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -118,13 +121,28 @@ export class StatusBar implements vscode.Disposable {
     }));
     const restart = { label: '$(debug-restart) Restart the medad daemon', description: '', detail: undefined, job: undefined };
     const log = { label: '$(output) Show the daemon log', description: '', detail: undefined, job: undefined };
-    const pick = await vscode.window.showQuickPick([...items, restart, log], {
+    // Jobs and workers of the BullMQ queue, when the daemon has one (MEDAD_QUEUE); an old daemon without the request
+    // just shows none.
+    const remote: (RemoteItem & { job?: undefined })[] = await this.daemon
+      .get()
+      .sendRequest(QueueStatusRequest)
+      .then(remoteQueueItems, () => []);
+    const pick = await vscode.window.showQuickPick([...items, ...remote, restart, log], {
       title: `medad jobs (${jobs.filter((j) => ACTIVE.has(j.state)).length} active)`,
       placeHolder: items.length ? 'Pick a queued or running job to cancel it' : 'No jobs',
     });
     if (!pick) return;
     if (pick === restart) return this.daemon.restart();
     if (pick === log) return this.daemon.log.show();
+    if ('remoteJob' in pick && pick.remoteJob) {
+      const rj = pick.remoteJob;
+      const ok = await vscode.window.showWarningMessage(`Cancel the remote ${rj.kind} job ${rj.label}?`, 'Cancel job');
+      if (ok) {
+        const r = await this.daemon.get().sendRequest(QueueCancelRequest, { jobId: rj.id });
+        if (r.result === 'finished' || r.result === 'unknown') void vscode.window.showInformationMessage('That job had already finished.');
+      }
+      return;
+    }
     if (pick.job && ACTIVE.has(pick.job.state)) {
       const ok = await vscode.window.showWarningMessage(`Cancel ${pick.job.kind} of ${vscode.workspace.asRelativePath(pick.job.target)}?`, 'Cancel job');
       if (ok) {

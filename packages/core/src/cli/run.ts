@@ -26,6 +26,9 @@ export const COMMANDS: Record<string, Command> = {
   score: { flags: specs.scoreFlags, help: specs.scoreHelp, load: async () => (await import('./commands/score.js')).score },
   synth: { flags: specs.synthFlags, help: specs.synthHelp, load: async () => (await import('./commands/synth.js')).synth },
   demo: { flags: specs.demoFlags, help: specs.demoHelp, load: async () => (await import('./commands/demo.js')).demo },
+  worker: { flags: specs.workerFlags, help: specs.workerHelp, load: async () => (await import('./commands/worker.js')).worker },
+  sweep: { flags: specs.sweepFlags, help: specs.sweepHelp, load: async () => (await import('./commands/sweep.js')).sweep },
+  queue: { flags: specs.queueCmdFlags, help: specs.queueCmdHelp, load: async () => (await import('./commands/queue.js')).queueCommand },
 };
 
 export function mainHelp(): string {

@@ -90,6 +90,17 @@ export const experimentConfigSchema = z
       .strictObject({ dir: z.string().min(1).default('runs').describe('Folder (relative to this file) that receives run folders. Default `runs`.') })
       .prefault({})
       .describe('Where results go.'),
+    sweep: z
+      .strictObject({
+        seeds: z.union([z.array(z.number().int()).min(1), z.string().regex(/^\s*-?\d+(\s*-\s*-?\d+)?(\s*,\s*-?\d+(\s*-\s*-?\d+)?)*\s*$/, 'a list like `0-4` or `0,1,5`')]).optional()
+          .describe('Seeds every setting is run with (`training.seed`), as a list or a range like `0-4`. Default: the experiment\'s seed.'),
+        set: z.record(z.string().regex(/^[A-Za-z]\w*(\.[\w-]+)+$/, 'a dotted config key like `training.lr`'), z.array(z.union([z.number(), z.string(), z.boolean()])).min(1)).default({})
+          .describe('Dotted config keys and the values to try, e.g. `training.lr: [0.001, 0.0005]`; every combination is a setting.'),
+      })
+      .optional()
+      .describe('What `medad sweep` runs: every setting (combination of `set` values) with every seed; the sweep folder aggregates the metrics over seeds per setting.'),
+    queue: z.string().regex(/^rediss?:\/\//, 'a Redis URL like `redis://host:6379`').optional()
+      .describe('Redis URL of a BullMQ job queue (e.g. `redis://lab-server:6379`): train/eval/score/sweep jobs go to `medad worker` processes there. MEDAD_QUEUE or --queue override it; absent = run in this process.'),
   })
   .describe('A medad experiment: dataset, detector, input preparation, training and evaluation.');
 

@@ -24,6 +24,8 @@ export interface ScoreFilesOptions {
   onProgress?: (p: PipelineProgress) => void;
   backend?: BackendName | 'auto';
   batchSize?: number;
+  /** Map range to use instead of the run's evaluation range (sharded scoring gives every shard the same one). */
+  mapRange?: [number, number];
 }
 
 export interface FileScore {
@@ -60,7 +62,7 @@ export async function locateModel(dir: string): Promise<{ modelDir: string; runD
  * Image files of the inputs (folders listed, files kept). A path that is missing or not a regular file or folder
  * (a FIFO would block the read) becomes a failure of its own, so one typo does not cost the other images.
  */
-async function expandInputs(inputs: string | string[]): Promise<{ files: string[]; failures: ScoreFilesResult['failures'] }> {
+export async function expandInputs(inputs: string | string[]): Promise<{ files: string[]; failures: ScoreFilesResult['failures'] }> {
   const list = Array.isArray(inputs) ? inputs : [inputs];
   const files: string[] = [];
   const failures: ScoreFilesResult['failures'] = [];
@@ -93,7 +95,7 @@ export async function scoreFiles(modelOrRunDir: string, inputs: string | string[
     const scored = await scorePacked(detector, split.data, split.images.length, { batchSize: opts.batchSize ?? 32, signal: opts.signal, onProgress: (d, t) => progress('scoring', d, t) });
     let hi = 0;
     for (const m of scored.maps) for (const v of m) if (v > hi) hi = v;
-    const mapRange: [number, number] = evalRange ?? [0, hi > 0 ? hi : 1];
+    const mapRange: [number, number] = opts.mapRange ?? evalRange ?? [0, hi > 0 ? hi : 1];
     const scores: FileScore[] = [];
     const outDir = path.resolve(opts.out ?? path.join(runDir ?? modelDir, 'scored'));
     if (opts.maps !== false && split.images.length > 0) await makeOutputRoot(outDir);

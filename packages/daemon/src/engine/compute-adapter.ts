@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { evaluate, openScorer, probeFile, readGray16Png, renderHeatmap, scoreFiles, train, type PipelineProgress, type Scorer } from '@medad/core';
+import { queuedEvaluate, queuedTrain, queueUrlFor } from './queue-route.js';
 import { modelIdentity } from '../jobs/heatmap-cache.js';
 import { displayMetrics } from './metric-names.js';
 import type { ComputeEngine, JobContext } from './types.js';
@@ -71,10 +72,17 @@ async function scoreSlice(runDir: string, file: string, slice: number, ctx: JobC
 export function createComputeEngine(): ComputeEngine {
   return {
     async train(p, ctx) {
+      const url = await queueUrlFor(p.experiment);
+      if (url) return queuedTrain(url, p, ctx, progress(ctx, 'train'));
       const r = await train(p.experiment, { signal: ctx.signal, onProgress: progress(ctx, 'train'), outputRoot: p.runRoot, resume: p.resume });
       return { runDir: r.runDir };
     },
     async evaluate(p, ctx) {
+      const url = await queueUrlFor(p.experiment);
+      if (url) {
+        const q = await queuedEvaluate(url, p, ctx, progress(ctx, 'evaluate'));
+        return { runDir: q.runDir, metrics: displayMetrics(q.metrics) };
+      }
       const r = await evaluate(p.runDir ?? p.experiment, {
         signal: ctx.signal,
         onProgress: progress(ctx, 'evaluate'),

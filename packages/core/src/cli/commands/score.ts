@@ -4,20 +4,27 @@ import type { BackendName } from '../../compute/index.js';
 import { scoreFiles } from '../../pipeline/score.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import type { CommandContext } from '../io.js';
+import { writeScoresCsv } from '../../queue/shard-files.js';
+import { queueUrlFor, scoreRemote } from './remote.js';
 import { progressRouter } from './train.js';
 
 
 export async function score(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   const [model, ...inputs] = args.positionals;
   if (!model || inputs.length === 0) throw new UsageError('score needs a model (or run) folder and at least one image or folder');
+  const url = await queueUrlFor(args, ctx);
+  if (url) return scoreRemote(url, path.resolve(ctx.cwd, model), inputs.map((i) => path.resolve(ctx.cwd, i)), args, ctx);
   const router = progressRouter(ctx);
+  const out = typeof args.flags.out === 'string' ? path.resolve(ctx.cwd, args.flags.out) : undefined;
   const r = await scoreFiles(path.resolve(ctx.cwd, model), inputs.map((i) => path.resolve(ctx.cwd, i)), {
-    out: typeof args.flags.out === 'string' ? path.resolve(ctx.cwd, args.flags.out) : undefined,
+    out,
     maps: args.flags['no-maps'] !== true,
     backend: args.flags.backend as BackendName | undefined,
     signal: ctx.signal,
     onProgress: router.onProgress,
   }).finally(router.finish);
+  // scores.csv beside the maps: the file a sharded (queued) scoring writes too, so the two compare file for file.
+  if (out) await writeScoresCsv(out, r.scores);
   // One rule for both outputs: exit 1 and `ok: false` when any input failed; the scores of the rest are still given.
   const ok = r.failures.length === 0;
   if (ctx.json) {

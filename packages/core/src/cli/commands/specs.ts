@@ -76,3 +76,43 @@ export const synthHelp = [
   'medad synth <config.medad.yaml> [--method NAME] [--count N] [--size PX] [--seed N] [--out DIR] [--json]',
   'Writes synthetic anomalies made from the dataset\'s training normals, each with its pixel label mask, plus an\nindex.csv: what the self-supervised detectors (FPI, PII, CutPaste, NSA) train on, to look at before training.',
 ] as const;
+
+// --- the BullMQ job queue (worker, sweep, queue; --queue on train/eval/score) ---
+export const queueFlag = { type: 'string', value: 'URL', description: 'Redis URL of a BullMQ job queue (redis://host:port); the job runs on a `medad worker` there. Default: MEDAD_QUEUE, then the experiment\'s `queue:`; none = in this process.' } as const;
+
+// train, eval and score take --queue too (added here, so their specs above stay as they were).
+for (const f of [trainFlags, evalFlags, scoreFlags]) f.queue = queueFlag;
+scoreFlags['shard-size'] = { type: 'string', value: 'N', description: 'With a queue: images per shard job (default 512, whole batches of 32).' };
+
+export const workerFlags: FlagSpecs = {
+  queue: queueFlag,
+  concurrency: { type: 'string', value: 'N', description: 'Jobs this worker runs at once (default 1).' },
+  root: { type: 'string', value: 'DIRS', description: 'Folders (separated by the path delimiter, ":" on Linux) that jobs may read and write; default: the current folder.' },
+  'lock-ms': { type: 'string', value: 'MS', description: 'Job lock duration: a dead worker\'s job is retried elsewhere about this long after it died (default 30000).' },
+  backend: backendFlag,
+};
+
+export const workerHelp = [
+  'medad worker --queue URL [--concurrency N] [--root DIRS] [--backend NAME]',
+  'Takes train / evaluate / score jobs from the queue and runs them here (data and run folders must be on storage\nevery worker sees at the same paths). A job whose worker dies is retried by another worker and resumes from the\nrun\'s checkpoint. Ctrl-C hands running jobs back to the queue.',
+] as const;
+
+export const sweepFlags: FlagSpecs = {
+  seeds: { type: 'string', value: 'LIST', description: 'Seeds, e.g. 0-4 or 0,3,7 (default: the config\'s sweep.seeds, else its training.seed).' },
+  set: { type: 'string', value: 'KEY=V1,V2[;KEY=...]', description: 'Config values to try, e.g. training.lr=1e-3,5e-4 (merged over the config\'s sweep.set).' },
+  queue: queueFlag,
+  local: { type: 'boolean', description: 'Run here, one run after another, even when a queue is configured.' },
+  backend: backendFlag,
+};
+
+export const sweepHelp = [
+  'medad sweep <experiment.medad.yaml> [--seeds 0-4] [--set training.lr=1e-3,5e-4] [--queue URL | --local] [--json]',
+  'Runs every setting with every seed (train + evaluate), on the queue or here, into a sweep folder under output.dir:\nsweep.json, runs/, aggregate.json (per setting and score variant: mean, SD and 95% t-interval over seeds) and\nsummary.html.',
+] as const;
+
+export const queueCmdFlags: FlagSpecs = { queue: queueFlag };
+
+export const queueCmdHelp = [
+  'medad queue status|cancel [JOB-ID] [--queue URL] [--json]',
+  'status: the workers (host, backend, current jobs) and the jobs waiting, running, done and failed.\ncancel: removes a waiting job, or stops a running one at its next safe point (the checkpoint is kept).',
+] as const;

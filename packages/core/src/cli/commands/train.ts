@@ -6,6 +6,7 @@ import { train as runTrain, type PipelineProgress } from '../../pipeline/train.j
 import type { ProgressBar } from '../progress.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import type { CommandContext } from '../io.js';
+import { evalRemote, queueUrlFor, trainRemote } from './remote.js';
 
 
 
@@ -41,6 +42,8 @@ export function skippedNote(skipped: { path: string; reason: string }[], cwd: st
 export async function train(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('train needs exactly one experiment config');
   const file = path.resolve(ctx.cwd, args.positionals[0]);
+  const url = await queueUrlFor(args, ctx, file);
+  if (url) return trainRemote(url, file, args, ctx);
   const router = progressRouter(ctx);
   try {
     const r = await runTrain(file, {
@@ -64,6 +67,9 @@ export async function train(args: ParsedArgs, ctx: CommandContext): Promise<numb
 
 export async function evalCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('eval needs exactly one experiment config or run folder');
+  const target = path.resolve(ctx.cwd, args.positionals[0]);
+  const url = await queueUrlFor(args, ctx, target);
+  if (url) return evalRemote(url, target, args, ctx);
   const router = progressRouter(ctx);
   const r = await evaluate(path.resolve(ctx.cwd, args.positionals[0]), { backend: args.flags.backend as BackendName | undefined, signal: ctx.signal, onProgress: router.onProgress }).finally(router.finish);
   if (ctx.json) {

@@ -1,0 +1,103 @@
+// The daemon's train/evaluate go to the BullMQ queue when MEDAD_QUEUE is set: a private redis-server on a loopback
+// port and one real `medad worker` process run them; the daemon's compute engine only follows progress.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listWorkers, openQueue, readExperiment, submitJob, type QueueHandle } from '@medad/core';
+import { writeDemoDataset } from '../../core/src/demo/dataset.js';
+import { createComputeEngine } from '../src/engine/compute-adapter.js';
+import { queueCancel, queueStatus } from '../src/queue-requests.js';
+
+const BIN = fileURLToPath(new URL('../../core/bin/medad.js', import.meta.url));
+let root: string;
+let redis: ChildProcess;
+let worker: ChildProcess;
+let q: QueueHandle;
+let url: string;
+
+function redisServer(): string {
+  const found = ['/usr/bin', '/usr/sbin', ...(process.env.PATH ?? '').split(path.delimiter)].map((d) => path.join(d, 'redis-server')).find((p) => existsSync(p));
+  if (!found) throw new Error('redis-server is not installed (tools/setup/apt-packages.txt; `bash tools/setup/system-deps.sh`)');
+  return found;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function until(what: string, fn: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'medad-daemon-queue-'));
+  const port = await freePort();
+  url = `redis://127.0.0.1:${port}`;
+  redis = spawn(redisServer(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await until('redis', async () => {
+    q = await openQueue(url, 1000);
+    return true;
+  }, 20_000);
+  worker = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--root', root], { cwd: root, env: { ...process.env, MEDAD_BACKEND: 'wasm', MEDAD_WASM_THREADS: '1' }, stdio: 'ignore' });
+  await until('the worker', async () => (await listWorkers(q.redis)).length === 1, 90_000);
+});
+
+afterAll(async () => {
+  delete process.env.MEDAD_QUEUE;
+  worker?.kill('SIGKILL');
+  await q?.close();
+  redis?.kill('SIGKILL');
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('daemon jobs on the queue (MEDAD_QUEUE)', () => {
+  it('train and evaluate run on the worker, with progress, into the daemon\'s run directory', async () => {
+    const demo = await writeDemoDataset(path.join(root, 'demo'), { size: 16, train: 10, testNormal: 3, testLesion: 3, epochs: 2, batchSize: 4, bootstrapSamples: 0 });
+    const runRoot = path.join(root, 'daemon-runs');
+    process.env.MEDAD_QUEUE = url;
+    const engine = createComputeEngine();
+    const seen: number[] = [];
+    const ctx = { signal: new AbortController().signal, onProgress: (pct: number | undefined) => pct !== undefined && seen.push(pct) };
+    const t = await engine.train({ experiment: demo.experimentConfig, runRoot }, ctx);
+    expect(path.dirname(t.runDir)).toBe(runRoot);
+    expect(existsSync(path.join(t.runDir, 'model', 'detector.json'))).toBe(true);
+    const e = await engine.evaluate({ experiment: demo.experimentConfig, runDir: t.runDir, runRoot }, ctx);
+    expect(e.runDir).toBe(t.runDir);
+    expect(Object.keys(e.metrics).length).toBeGreaterThan(0);
+    expect(existsSync(path.join(t.runDir, 'metrics.json'))).toBe(true);
+    expect(seen.length).toBeGreaterThan(0);
+    // Both ran as queue jobs (not in this process).
+    expect(await q.queue.getJobCounts('completed')).toMatchObject({ completed: 2 });
+  });
+
+  it('the editor\'s queue view lists the worker (host, backend, current job) and cancel reaches the remote job', async () => {
+    expect(await queueStatus({})).toEqual({ configured: false, workers: [], jobs: [] });
+    const env = { MEDAD_QUEUE: url };
+    const idle = await queueStatus(env);
+    expect(idle.workers).toHaveLength(1);
+    expect(idle.workers[0]).toMatchObject({ host: os.hostname(), backend: expect.stringMatching(/^wasm/) as unknown, jobs: [] });
+    const demo = await writeDemoDataset(path.join(root, 'demo2'), { size: 16, train: 10, testNormal: 3, testLesion: 3, epochs: 500, batchSize: 4, bootstrapSamples: 0 });
+    const id = await submitJob(q, { kind: 'train', experiment: await readExperiment(demo.experimentConfig), outputRoot: path.join(root, 'remote-runs'), label: 'long remote run' });
+    await until('the remote job to be listed as running on the worker', async () => {
+      const s = await queueStatus(env);
+      return s.jobs.some((j) => j.id === id && j.state === 'active' && j.label === 'long remote run') && s.workers[0].jobs.some((j) => j.id === id);
+    }, 60_000);
+    expect(await queueCancel(id, env)).toEqual({ result: 'signalled' });
+    await until('the remote job to stop', async () => (await q.queue.getJobState(id)) === 'failed', 60_000);
+    const job = await q.queue.getJob(id);
+    expect(job?.failedReason).toBe('cancelled');
+    expect(await queueCancel('no-such-job', env)).toEqual({ result: 'unknown' });
+  });
+});
