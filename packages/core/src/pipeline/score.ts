@@ -8,6 +8,7 @@ import type { DatasetItem } from '../dataset/types.js';
 import { loadDetector } from '../detectors/load.js';
 import { experimentConfigSchema, type ExperimentConfig } from '../experiment/schema.js';
 import { listImageFiles } from '../io/list.js';
+import { kindOf } from '../io/open-regular.js';
 import { writeGray16Png } from '../io/png.js';
 import { loadSplit } from './images.js';
 import { makeOutputRoot } from './output-root.js';
@@ -72,7 +73,7 @@ export async function expandInputs(inputs: string | string[]): Promise<{ files: 
     if (st instanceof Error) failures.push({ path: abs, reason: st.code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${st.message}` });
     else if (st.isDirectory()) files.push(...(await listImageFiles(abs)));
     else if (st.isFile()) files.push(abs);
-    else failures.push({ path: abs, reason: 'not a regular file or folder' });
+    else failures.push({ path: abs, reason: `${kindOf(st)}, not an image file; refused` });
   }
   return { files, failures };
 }
