@@ -110,7 +110,7 @@ export function createComputeEngine(): ComputeEngine {
         colormap: p.colormap,
         normalisation: p.normalisation,
         range: p.range,
-        runRange: scorer.mapRange,
+        runRange: scorer.displayRange ?? scorer.mapRange,
         size: { width: info.width, height: info.height },
       });
       await writeAtomic(p.outFile, out.png);
