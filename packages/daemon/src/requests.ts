@@ -147,6 +147,13 @@ export function registerRequests(ctx: RequestContext): void {
     return engine.datasetSummary(file, ctl.signal);
   });
 
+  handle<P.DatasetItemsParams, P.DatasetItemsResult>(P.DatasetItemsRequest, async (p) => {
+    const file = sandbox.resolve(p.config, 'config');
+    await mustExist(file, 'config');
+    if (!engine.datasetItems) throw new ResponseError(P.MedadErrorCodes.Unsupported, 'medad/datasetItems: not available in this engine');
+    return engine.datasetItems(file);
+  });
+
   handle<P.RenderImageParams, P.RenderImageResult>(P.RenderImageRequest, async (p) => {
     const image = sandbox.resolve(p.image, 'image');
     await mustExist(image, 'image');

@@ -49,7 +49,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     runs.refresh();
     const pick = await vscode.window.showInformationMessage(`Training finished: ${path.basename(r.runDir)}`, 'Evaluate', 'Show heatmaps');
     if (pick === 'Evaluate') await vscode.commands.executeCommand('medad.evaluate', exp);
-    if (pick === 'Show heatmaps') await openGallery(ext, daemon, exp);
+    if (pick === 'Show heatmaps') await openGallery(ext, daemon, exp, { overlays: true });
   });
   cmd('medad.evaluate', async (arg, runArg) => {
     const exp = experimentOf(arg);
@@ -61,7 +61,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     const pick = await vscode.window.showInformationMessage(`Evaluation finished: ${head}`, 'Show run');
     if (pick) await showRun(ext, daemon, r.runDir);
   });
-  cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg)));
+  cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg), { overlays: true }));
   cmd('medad.showRun', async (arg) => {
     if (arg) return showRun(ext, daemon, arg);
     const exp = experimentOf(undefined);

@@ -8,6 +8,8 @@ export interface RunDisplayInfo {
   policy?: string;
   /** [low, high] of the colour scale, in map units (metrics.json `display.range`, else `displayRange`). */
   range?: [number, number];
+  /** Range of the saved 16-bit maps under maps/ (value = low + png/65535·(high − low)). */
+  mapRange?: [number, number];
   /** The default heatmap threshold in map units (metrics.json `display.pixelThreshold`, else `pixelThreshold.value`). */
   pixelThreshold?: number;
   /** Validation normals' image scores, ascending. */
@@ -35,6 +37,8 @@ export function runDisplayInfo(metricsJson: unknown): RunDisplayInfo {
   if (typeof thr.policy === 'string') out.policy = thr.policy;
   const range = pair(display.range) ?? pair(m.displayRange);
   if (range) out.range = range;
+  const mapRange = pair(m.mapRange);
+  if (mapRange) out.mapRange = mapRange;
   const pt = num(display.pixelThreshold) ?? num(obj(m.pixelThreshold).value);
   if (pt !== undefined) out.pixelThreshold = pt;
   if (Array.isArray(m.validationNormalScores)) {

@@ -17,7 +17,7 @@ describe('runDisplayInfo', () => {
       validationNormalScores: [0.3, 0.1, 0.2],
       thresholdReliability: { warning: 'only 8 validation normals', ci: [0.2, null] },
     });
-    expect(i).toEqual({ threshold: 0.42, policy: 'normal-quantile', range: [0, 1.7], pixelThreshold: 0.9, validationNormals: [0.1, 0.2, 0.3], thresholdWarning: 'only 8 validation normals', thresholdCi: [0.2, null] });
+    expect(i).toEqual({ threshold: 0.42, policy: 'normal-quantile', range: [0, 1.7], mapRange: [0, 10.1], pixelThreshold: 0.9, validationNormals: [0.1, 0.2, 0.3], thresholdWarning: 'only 8 validation normals', thresholdCi: [0.2, null] });
   });
   it('falls back to displayRange and pixelThreshold.value of older runs, never to the absolute mapRange', () => {
     const i = runDisplayInfo({ mapRange: [0, 10.1], displayRange: [0, 1.9], pixelThreshold: { value: 0.7 } });

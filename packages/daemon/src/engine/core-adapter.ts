@@ -99,6 +99,11 @@ export function createEditorEngine(): EditorEngine {
     },
     dispose: () => leakage.dispose(),
     datasetSummary: (file, signal) => summariseConfigFile(file, signal),
+    datasetItems: async (file) => {
+      const { resolved } = await resolveConfigFile(file);
+      const splits = ['train', 'validation', 'test', 'unlabelled'] as const;
+      return { items: splits.flatMap((split) => resolved[split].map((it) => ({ path: it.path, split, className: it.className, label: it.label }))) };
+    },
     renderImage: (file, slice, window) => renderImage(file, slice, window),
     async leakage(file, signal): Promise<LeakageResult> {
       const { resolved } = await resolveConfigFile(file);

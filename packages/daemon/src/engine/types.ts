@@ -2,6 +2,7 @@
 // @medad/core spells these; features and jobs depend on these interfaces alone.
 import type { ConfigIssue, Position } from '@medad/core';
 import type {
+  DatasetItemsResult,
   DatasetSummary,
   HeatmapParams,
   ImageWindow,
@@ -43,6 +44,8 @@ export interface EditorEngine {
   /** The expensive train/test leakage check (dataset configs; [] for others), off the JSON-RPC thread and cached. */
   leakageChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
+  /** The resolved dataset's images with their splits (the gallery's split filter); optional for test fakes. */
+  datasetItems?(file: string): Promise<DatasetItemsResult>;
   /** One image (frame/slice) decoded and windowed to an 8-bit grey PNG. */
   renderImage(file: string, slice: number | undefined, window: ImageWindow | undefined): Promise<RenderImageResult>;
   /** The leakage report (duplicate pairs) of a dataset or experiment config, through the cached check worker. */
