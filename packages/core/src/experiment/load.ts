@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import type { ConfigIssue } from '../config/issues.js';
 import { rangeOfPath } from '../config/positions.js';
 import { parseYamlDocument } from '../config/yaml.js';
+import { DETECTOR_ALIASES, didYouMean } from '../config/did-you-mean.js';
+import { parseDocument } from 'yaml';
 import { experimentConfigSchema, type ExperimentConfig } from './schema.js';
 
 export interface LoadedExperiment {
@@ -31,7 +33,8 @@ export async function checkExperiment(text: string, value: ExperimentConfig, dir
   const issues: ConfigIssue[] = [];
   const names = opts.detectorNames;
   if (names && !names.includes(value.detector.name)) {
-    issues.push(issueAt(text, ['detector', 'name'], `detector.name: unknown detector '${value.detector.name}'; registered: ${names.join(', ')}`, 'unknown-detector'));
+    const hint = didYouMean(value.detector.name, names, DETECTOR_ALIASES)[0];
+    issues.push(issueAt(text, ['detector', 'name'], `detector.name: unknown detector '${value.detector.name}'${hint ? `; did you mean '${hint}'?` : ''} Registered: ${names.join(', ')}`, 'unknown-detector'));
   }
   if (typeof value.dataset === 'string') {
     const target = path.resolve(dir, value.dataset);
@@ -42,6 +45,25 @@ export async function checkExperiment(text: string, value: ExperimentConfig, dir
     }
   }
   return issues;
+}
+
+/**
+ * The same checks on the parts of a config that parse while another part has schema errors (a typo in `training`
+ * must not hide a missing dataset file or an unknown detector until it is fixed).
+ */
+export async function checkExperimentParts(text: string, dir: string, opts: LoadExperimentOptions = {}): Promise<ConfigIssue[]> {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) return [];
+  const raw = doc.toJS({ maxAliasCount: 100 }) as { detector?: { name?: unknown }; dataset?: unknown } | null;
+  const name = raw?.detector?.name;
+  const dataset = raw?.dataset;
+  const partial = {
+    detector: { name: typeof name === 'string' ? name : undefined },
+    dataset: typeof dataset === 'string' ? dataset : undefined,
+  };
+  const issues = await checkExperiment(text, { ...partial, detector: { name: partial.detector.name ?? '' } } as unknown as ExperimentConfig, dir, opts);
+  // without a name string the schema already says what is wrong
+  return issues.filter((i) => i.code !== 'unknown-detector' || partial.detector.name !== undefined);
 }
 
 /** Reads and validates an experiment config; `value` is set only when there are no errors. */

@@ -5,6 +5,9 @@ import {
   backendCapabilities,
   checkDatasetConfig,
   checkExperiment,
+  checkExperimentParts,
+  didYouMean,
+  DETECTOR_ALIASES,
   checkExperimentConfig,
   datasetJsonSchema,
   describeBackend,
@@ -94,6 +97,11 @@ export function createEditorEngine(): EditorEngine {
       if (basic.some((i) => i.severity === 'error')) return basic;
       return [...basic, ...(await checkExperimentConfig(text, file, { signal, backend }))];
     },
+    async partialChecks(kind, file, text) {
+      if (kind !== 'experiment') return [];
+      return checkExperimentParts(text, path.dirname(file), { detectorNames: listDetectors().map((d) => d.name) });
+    },
+    suggest: (word, candidates, what) => didYouMean(word, candidates, what === 'detector' ? DETECTOR_ALIASES : {}),
     async leakageChecks(kind, value, file, text, signal) {
       return kind === 'dataset' ? leakage.issues(text, file, value as DatasetConfig, signal) : [];
     },

@@ -41,6 +41,10 @@ export interface EditorEngine {
   jsonSchema(kind: ConfigKind): object | undefined;
   /** Cheap checks needing the file system (paths, image counts, sizes...); must honour `signal`. */
   semanticChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
+  /** Semantic checks of the parts that parse while the config has schema errors (optional for test fakes). */
+  partialChecks?(kind: ConfigKind, file: string, text: string): Promise<ConfigIssue[]>;
+  /** Candidates close to a mistyped word, best first ('detector': also the names people use for detectors). */
+  suggest?(word: string, candidates: readonly string[], what?: 'detector'): string[];
   /** The expensive train/test leakage check (dataset configs; [] for others), off the JSON-RPC thread and cached. */
   leakageChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
