@@ -155,3 +155,20 @@ describe('semantic checks beside schema errors, and did-you-mean fixes', () => {
     expect(fix && 'edit' in fix ? fix.edit?.changes?.[expUri]?.[0] : undefined).toEqual({ range: key?.range, newText: 'batchSize' });
   });
 });
+
+describe('detector params schema', () => {
+  it('completes, hovers and checks the params of the detector the config names, with positions', async () => {
+    const expUri = uriOf(path.join(d.workspace, 'params.medad.yaml'));
+    const text = 'medad: experiment\nversion: 1\ndataset: ds.medad.yaml\ndetector:\n  name: ae\n  params:\n    laten: 8\n    channels: [8, 16]\n';
+    const got = d.diagnostics(expUri, (p) => p.diagnostics.some((x) => x.code === 'detector-params'));
+    await d.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: expUri, languageId: 'yaml', version: 1, text } });
+    const diag = (await got).diagnostics.find((x) => x.code === 'detector-params');
+    expect(diag?.message).toMatch(/Unknown key 'laten' in detector\.params of 'ae'; did you mean 'latent'\?/);
+    expect(diag?.range).toEqual({ start: { line: 6, character: 4 }, end: { line: 6, character: 9 } });
+    const items = (await d.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: expUri }, position: { line: 7, character: 4 } })) as CompletionItem[] | CompletionList;
+    const labels = (Array.isArray(items) ? items : items.items).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(['latent']));
+    const h = await d.conn.sendRequest(HoverRequest.type, { textDocument: { uri: expUri }, position: { line: 7, character: 6 } });
+    expect((h?.contents as MarkupContent).value).toMatch(/array.*default \[16,32,64,64\]/s);
+  });
+});

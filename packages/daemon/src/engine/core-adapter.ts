@@ -6,6 +6,7 @@ import {
   checkDatasetConfig,
   checkExperiment,
   checkExperimentParts,
+  detectorMeta,
   didYouMean,
   DETECTOR_ALIASES,
   checkExperimentConfig,
@@ -88,18 +89,18 @@ export function createEditorEngine(): EditorEngine {
     },
     pathAt: (text, pos) => pathAtPosition(text, pos),
     rangeOf: (text, p, part) => rangeOfPath(text, p, part),
-    detectors: () => listDetectors().map((d) => ({ name: d.name, description: d.description })),
+    detectors: () => listDetectors().map((d) => ({ name: d.name, description: d.description, params: d.paramsJsonSchema as object })),
     jsonSchema: (kind) => (kind === 'dataset' ? datasetJsonSchema() : experimentJsonSchema()),
     async semanticChecks(kind, value, file, text, signal) {
       if (kind === 'dataset') return checkDatasetConfig(text, file, { signal, leakage: false });
       const names = listDetectors().map((d) => d.name);
-      const basic = await checkExperiment(text, value as ExperimentConfig, path.dirname(file), { detectorNames: names });
+      const basic = await checkExperiment(text, value as ExperimentConfig, path.dirname(file), { detectorNames: names, paramsSchemaOf: (n) => detectorMeta(n)?.paramsSchema });
       if (basic.some((i) => i.severity === 'error')) return basic;
       return [...basic, ...(await checkExperimentConfig(text, file, { signal, backend }))];
     },
     async partialChecks(kind, file, text) {
       if (kind !== 'experiment') return [];
-      return checkExperimentParts(text, path.dirname(file), { detectorNames: listDetectors().map((d) => d.name) });
+      return checkExperimentParts(text, path.dirname(file), { detectorNames: listDetectors().map((d) => d.name), paramsSchemaOf: (n) => detectorMeta(n)?.paramsSchema });
     },
     suggest: (word, candidates, what) => didYouMean(word, candidates, what === 'detector' ? DETECTOR_ALIASES : {}),
     async leakageChecks(kind, value, file, text, signal) {

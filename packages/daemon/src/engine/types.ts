@@ -36,7 +36,7 @@ export interface EditorEngine {
   pathAt(text: string, pos: Position): { path: KeyPath; isKey: boolean };
   rangeOf(text: string, path: KeyPath, part?: 'key' | 'value'): Range | undefined;
   /** Registered detectors (`detector.name` is a free string in the schema: detectors register at run time). */
-  detectors(): { name: string; description?: string }[];
+  detectors(): { name: string; description?: string; params?: object }[];
   /** JSON Schema of a config kind (descriptions, enums), undefined when core has none yet. */
   jsonSchema(kind: ConfigKind): object | undefined;
   /** Cheap checks needing the file system (paths, image counts, sizes...); must honour `signal`. */

@@ -4,6 +4,7 @@ import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languagese
 import { CodeActionKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EditorEngine, KeyPath } from '../engine/types.js';
+import { documentSchema } from './document-schema.js';
 import { filePathOf } from './diagnostics.js';
 import { keysAt } from './schema-docs.js';
 
@@ -16,7 +17,7 @@ function candidatesFor(engine: EditorEngine, doc: TextDocument, d: Diagnostic): 
   const unknownKey = /^Unknown key '([^']+)'/.exec(d.message);
   if (unknownKey) {
     const kind = engine.analyse(doc.getText(), filePathOf(doc.uri)).kind;
-    const schema = kind ? (engine.jsonSchema(kind) as Schema | undefined) : undefined;
+    const schema = kind ? (documentSchema(engine, kind, doc.getText()) as Schema | undefined) : undefined;
     if (!schema) return undefined;
     return { word: unknownKey[1], options: keysAt(schema, path.slice(0, -1)).map((k) => k.key) };
   }
