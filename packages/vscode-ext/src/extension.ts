@@ -10,6 +10,7 @@ import { RunsView } from './runs-view.js';
 import { forgetScores } from './scores.js';
 import { StatusBar } from './status-bar.js';
 import { openGallery } from './webviews/gallery-panel.js';
+import { registerRunActions } from './run-actions.js';
 import { HEATMAP_VIEW, HeatmapEditorProvider, openHeatmap } from './webviews/heatmap-editor.js';
 import { showRun } from './webviews/run-panel.js';
 
@@ -73,6 +74,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   cmd('medad.openHeatmap', (arg) => openHeatmap(arg instanceof vscode.Uri ? arg : undefined));
   cmd('medad.openGallery', (arg) => openGallery(ext, daemon, arg instanceof vscode.Uri ? arg : undefined));
   cmd('medad.showQueue', () => status.showQueue());
+  registerRunActions(ctx, ext, daemon, () => runs.refresh());
   cmd('medad.restartDaemon', () => daemon.restart());
   cmd('medad.refreshRuns', () => runs.refresh());
   cmd('medad.showLog', () => log.show());
