@@ -14,12 +14,30 @@ import { pageHtml, webviewOptions } from './html.js';
 
 export const HEATMAP_VIEW = 'medad.heatmap';
 
-/** The run to explain an image with: the latest finished run whose experiment folder contains the image. */
+/** The run to explain an image with: the latest finished run that scored the image (its scores.csv lists it), else
+ * the latest of the runs whose experiment folder is the nearest ancestor of the image, else the latest run. */
 export async function runForFile(daemon: DaemonClient, file: string, preferred?: string): Promise<RunSummary | undefined> {
   const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
   if (preferred) return runs.find((r) => path.resolve(r.runDir) === path.resolve(preferred)) ?? { runDir: preferred, state: 'finished' };
-  const near = runs.filter((r) => r.experiment && file.startsWith(path.dirname(r.experiment.replace(/^file:\/\//, '')) + path.sep));
-  return latestRun(near) ?? latestRun(runs);
+  const usable = runs.filter(isUsableRun).sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''));
+  for (const r of usable) if ((await scoredFiles(r.runDir)).has(path.resolve(file))) return r;
+  const dirOf = (r: RunSummary) => path.dirname(r.experiment?.replace(/^file:\/\//, '') ?? '');
+  const near = usable.filter((r) => r.experiment && file.startsWith(dirOf(r) + path.sep));
+  const depth = Math.max(-1, ...near.map((r) => dirOf(r).length));
+  return latestRun(near.filter((r) => dirOf(r).length === depth)) ?? latestRun(runs);
+}
+
+/** The images a run's scores.csv lists (cached by the file's mtime; empty for a run not evaluated). */
+const scoredCache = new Map<string, { mtimeMs: number; files: Set<string> }>();
+async function scoredFiles(runDir: string): Promise<Set<string>> {
+  const csv = path.join(runDir, 'scores.csv');
+  const st = await fs.promises.stat(csv).catch(() => undefined);
+  if (!st) return new Set();
+  const hit = scoredCache.get(runDir);
+  if (hit?.mtimeMs === st.mtimeMs) return hit.files;
+  const files = await fs.promises.readFile(csv, 'utf8').then((t) => new Set(parseScoresCsv(t, runDir).map((r) => r.path)), () => new Set<string>());
+  scoredCache.set(runDir, { mtimeMs: st.mtimeMs, files });
+  return files;
 }
 
 /** Every run that can score an image (finished, with a model), newest first: the heatmap's run picker. */
