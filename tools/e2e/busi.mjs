@@ -8,16 +8,23 @@
 /* global document */
 import fs from 'node:fs';
 import path from 'node:path';
-import { activeWebview, pickInQuickInput, quickOpen, recorded, retry, runCommand, until } from './ui.mjs';
+import { activeWebview, pickInQuickInput, QI, recorded, retry, runCommand, until } from './ui.mjs';
 
 const oneLine = (s, n = 240) => s.replace(/\s+/g, ' ').trim().slice(0, n);
 const TIMEOUT = Number(process.env.E2E_BUSI_TIMEOUT_MS ?? 300_000);
 
-/** Opens busi-study/<file> (the phantom workspace has an experiment.medad.yaml of its own at the root). */
+/** Opens busi-study/<file> (the phantom workspace has an experiment.medad.yaml of its own at the root): clicks the
+ * Quick Open row naming both, since Enter takes the first row, which may be experiment-b or the root's config. */
 async function openStudyFile(page, file) {
   const row = new RegExp(`^(?=[\\s\\S]*${file.replace(/\./g, '\\.')})(?=[\\s\\S]*busi-study)`);
-  await retry(`open busi-study/${file}`, 2, async () => {
-    await quickOpen(page, `busi-study/${file}`, row);
+  await retry(`open busi-study/${file}`, 3, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.locator(QI).waitFor({ state: 'visible', timeout: 4000 });
+    await page.locator(QI).fill(`busi-study/${file}`);
+    const hit = page.locator('.quick-input-list .monaco-list-row', { hasText: row }).filter({ hasNotText: file === 'experiment.medad.yaml' ? 'experiment-b' : '\u0000' }).first();
+    await hit.waitFor({ timeout: 8000 });
+    await hit.click();
     await page.locator('.tab.active', { hasText: file }).waitFor({ timeout: 10_000 });
   });
 }
