@@ -4,8 +4,8 @@ import { formatEta, progressMessage } from '../src/engine/progress-message.js';
 describe('progressMessage', () => {
   it('shows epoch, step, loss and ETA while training', () => {
     const train = { epoch: 2, epochs: 10, step: 31, stepsPerEpoch: 10, totalSteps: 100, loss: 0.012345, etaMs: 83_000 };
-    expect(progressMessage({ stage: 'training', fraction: 0.31, train })).toBe('epoch 3/10 · step 31/100 · loss 0.01235 · ETA 1m 23s');
-    expect(progressMessage({ stage: 'training', fraction: 0.31, train: { ...train, loss: Number.NaN, etaMs: Number.NaN } })).toBe('epoch 3/10 · step 31/100');
+    expect(progressMessage({ stage: 'training', fraction: 0.31, done: 31, total: 100, train })).toBe('training 31/100 · epoch 3/10 · loss 0.01235 · ETA 1m 23s');
+    expect(progressMessage({ stage: 'training', fraction: 0.31, done: 31, total: 100, train: { ...train, loss: Number.NaN, etaMs: Number.NaN } })).toBe('training 31/100 · epoch 3/10');
   });
   it('keeps stage and counts for the other stages', () => {
     expect(progressMessage({ stage: 'loading test', fraction: 0.5, done: 5, total: 10 })).toBe('loading test 5/10');

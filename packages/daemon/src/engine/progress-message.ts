@@ -11,13 +11,14 @@ export function formatEta(ms: number): string {
 }
 
 export function progressMessage(p: PipelineProgress): string {
+  const base = p.total ? `${p.stage} ${p.done ?? 0}/${p.total}` : p.stage;
   const t = p.train;
   if (t) {
-    const parts = [`epoch ${t.epoch + 1}/${t.epochs}`, `step ${t.step}/${t.totalSteps}`];
+    const parts = [base, `epoch ${t.epoch + 1}/${t.epochs}`];
     if (Number.isFinite(t.loss)) parts.push(`loss ${t.loss.toPrecision(4)}`);
     const eta = formatEta(t.etaMs);
     if (eta) parts.push(`ETA ${eta}`);
     return parts.join(' · ');
   }
-  return p.total ? `${p.stage} ${p.done ?? 0}/${p.total}` : p.stage;
+  return base;
 }
