@@ -246,7 +246,7 @@ threshold.addEventListener('input', () => (thresholdTouched = true));
 
 function showVerdict(score: number): void {
   warnLine.hidden = !info.thresholdWarning;
-  warnLine.textContent = info.thresholdWarning ? `⚠ Threshold from too few validation normals: ${info.thresholdWarning}` : '';
+  warnLine.textContent = info.thresholdWarning ? `⚠ Threshold: ${info.thresholdWarning}` : '';
   if (info.threshold === undefined) {
     verdictLine.textContent = 'The run has no image threshold yet: evaluate it for a verdict.';
     delete verdictLine.dataset.above;
