@@ -45,7 +45,6 @@ await esbuild.build({
   target: 'node20',
   conditions: ['@medad/source'],
   // sharp: native addon (shipped below); webgpu (Dawn) and tfjs-node: optional native backends, found at run time
-  // when installed next to the daemon, else the backend ladder skips them
   // when installed next to the daemon, else the backend ladder skips them. The LSP libraries are CommonJS that the
   // daemon imports dynamically: bundled, their named exports get lost in esbuild's interop, so Node loads them
   external: ['sharp', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', ...LSP],
@@ -64,7 +63,9 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
 
 // 3. sharp and what it loads at run time (its JS, its deps, this platform's addon and libvips), and the LSP libraries
 const platform = `${process.platform}-${process.arch}`;
-const runtime = ['sharp', '@img/colour', 'detect-libc', 'semver', `@img/sharp-${platform}`, `@img/sharp-libvips-${platform}`, ...LSP];
+// The DICOM codecs (core/src/io/dicom-codecs.ts) are required by name at run time, each with its .wasm beside it.
+const DICOM_CODECS = ['@cornerstonejs/codec-libjpeg-turbo-8bit', '@cornerstonejs/codec-charls', '@cornerstonejs/codec-openjpeg', '@cornerstonejs/codec-openjph', 'jpeg-lossless-decoder-js'];
+const runtime = ['sharp', '@img/colour', 'detect-libc', 'semver', `@img/sharp-${platform}`, `@img/sharp-libvips-${platform}`, ...LSP, ...DICOM_CODECS];
 for (const p of runtime) {
   if (!existsSync(nm(p))) throw new Error(`package-vsix: ${nm(p)} is missing (sharp's runtime for ${platform})`);
   cpSync(nm(p), path.join(daemonOut, 'node_modules', p), { recursive: true, dereference: true });

@@ -1,7 +1,7 @@
 // Playwright e2e of the medad extension in code-server. Usage: node e2e.mjs <baseUrl> <workspaceDir> <artifactsDir>
 /* global window, getComputedStyle, document */
 // Steps, in order (E2E_STEPS, a comma list, default all): activate, diagnostic, train, evaluate, heatmap, restart,
-// gallery, themes, busi (the real-data journey on a symlinked BUSI, busi.mjs). evaluate, heatmap and gallery need a trained run (the train step, or one already in the workspace). Each step saves a
+// gallery, audit, themes, busi (the real-data journey on a symlinked BUSI, busi.mjs). evaluate, heatmap and gallery need a trained run (the train step, or one already in the workspace). Each step saves a
 // screenshot; a failure saves failure.png and names the step.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import { checkRunPanel, openRunFromView } from './run-panel.mjs';
 import { activeWebview, daemonPids, openFile, pickInQuickInput, QI, recorded, retry, runCommand, startRecorder, until } from './ui.mjs';
 
 const [base, ws, art] = process.argv.slice(2);
-const ALL = ['activate', 'diagnostic', 'train', 'evaluate', 'heatmap', 'restart', 'gallery', 'themes', 'busi'];
+const ALL = ['activate', 'diagnostic', 'train', 'evaluate', 'heatmap', 'restart', 'gallery', 'audit', 'themes', 'busi'];
 const steps = (process.env.E2E_STEPS || ALL.join(',')).split(',').filter(Boolean);
 const unknown = steps.filter((s) => !ALL.includes(s));
 if (unknown.length) throw new Error(`unknown E2E_STEPS: ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
@@ -222,6 +222,26 @@ const run = {
 
   async busi() {
     await busiJourney({ page, ws, shot, lap, fail, closeToasts });
+  },
+
+  /** The shortcut audit in the gallery (self-contained: opens the gallery itself): once the daemon's audit is back the
+   * "Sort by" list offers its descriptors; sorting by mean intensity must order the thumbnails by that value. */
+  async audit() {
+    await runCommand(page, 'medad: Open Dataset Gallery');
+    const wv = activeWebview(page);
+    await wv.locator('#app[data-loaded]').waitFor({ timeout: 90_000 });
+    await until('the audit descriptors in "Sort by"', 120_000, async () => (await wv.locator('#sort-by option').count()) > 1);
+    const note = oneLine(await wv.locator('#audit-note').innerText());
+    await wv.locator('#sort-by').selectOption('mean');
+    await wv.locator('.thumb').first().waitFor();
+    const values = await wv.locator('.thumb').evaluateAll((els) => els.slice(0, 12).map((e) => Number(e.dataset.sort)));
+    const caption = oneLine(await wv.locator('.thumb .caption').first().innerText());
+    lap(`audit: ${note}; sorted by mean: ${values.map((v) => v.toFixed(3)).join(' ')}; first caption "${caption}"`);
+    if (values.length < 2 || values.some((v) => !Number.isFinite(v))) fail(`thumbnails carry no mean-intensity values: ${JSON.stringify(values)}`);
+    if (values.some((v, i) => i > 0 && v > values[i - 1])) fail(`thumbnails are not sorted by mean intensity (descending): ${JSON.stringify(values)}`);
+    await page.waitForTimeout(300);
+    await shot('11-gallery-audit-sort.png');
+    await wv.locator('#sort-by').selectOption('');
   },
 
   /** Every webview in the dark and high-contrast themes (the e2e's default is light), through the theme picker

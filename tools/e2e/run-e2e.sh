@@ -16,7 +16,16 @@ T0=$(date +%s.%N)
 [ -x "$CS_DIR/node_modules/.bin/code-server" ] || { echo "code-server missing: run bash tools/e2e/install-code-server.sh"; exit 1; }
 mkdir -p "$D/artifacts"
 rm -f "$D/artifacts"/*.png "$D/artifacts"/*.log   # no stale screenshots from an earlier run
-RUN=$(mktemp -d "$D/run.XXXX")
+# a packaged extension runs where a user's would: in a folder with no node_modules above it, so its daemon can only
+# use what the .vsix bundles (inside the repo it could resolve packages from the repo's node_modules)
+if [ -n "${E2E_VSIX:-}" ]; then
+  RUN=$(mktemp -d "${TMPDIR:-/tmp}/medad-vsix-e2e.XXXX")
+  for dir in "$RUN" $(p="$RUN"; while [ "$p" != / ]; do p=$(dirname "$p"); echo "$p"; done); do
+    [ -e "$dir/node_modules" ] && { echo "the packaged e2e needs a folder with no node_modules above it; $dir has one"; exit 1; }
+  done
+else
+  RUN=$(mktemp -d "$D/run.XXXX")
+fi
 mkdir -p "$RUN/ext" "$RUN/ud/User" "$RUN/cfg"
 
 # 1. the extension: E2E_VSIX=<file.vsix> installs a packaged one (npm run package -w medad-vscode) with its bundled
@@ -70,7 +79,10 @@ setsid "$CS_DIR/node_modules/.bin/code-server" --auth none --bind-addr 127.0.0.1
   --extensions-dir "$RUN/ext" --user-data-dir "$RUN/ud" "$WS" > "$RUN/cs.log" 2>&1 &
 CS=$!
 TEST=
-trap '[ -n "$TEST" ] && kill "$TEST" 2>/dev/null; kill -- -$CS 2>/dev/null; wait $CS 2>/dev/null || true' EXIT
+# every command in the trap tolerates a process that is already gone: under `set -e` a failing `kill` in the EXIT
+# trap would turn a passing run's exit status into 1
+stop_server() { kill -- -"$CS" 2>/dev/null || true; wait "$CS" 2>/dev/null || true; }
+trap '[ -n "$TEST" ] && { kill "$TEST" 2>/dev/null || true; }; stop_server' EXIT
 trap 'exit 130' INT TERM HUP   # so that the EXIT trap also runs when this script is killed
 URL=
 for _ in $(seq 1 200); do
@@ -93,6 +105,6 @@ if [ "$RC" != 0 ]; then
   cat "$D"/artifacts/*medad*.log 2>/dev/null | grep -v -e Vulkan -e BackendVk -e '^\s*$' | tail -n 25 || true
 fi
 # keep the run folder (logs, workspace) only when something failed or E2E_KEEP is set
-[ "$RC" != 0 ] || [ -n "${E2E_KEEP:-}" ] || { kill -- -$CS 2>/dev/null; wait $CS 2>/dev/null || true; rm -rf "$RUN"; }
+[ "$RC" != 0 ] || [ -n "${E2E_KEEP:-}" ] || { stop_server; rm -rf "$RUN"; }
 echo "TOTAL $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s (rc $RC)"
 exit $RC

@@ -7,11 +7,19 @@ for (const level of ['log', 'info', 'debug', 'warn'] as const) {
   console[level] = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
 }
 
-const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node.js');
+const { createConnection, ProposedFeatures, StreamMessageWriter } = await import('vscode-languageserver/node.js');
 const { startServer } = await import('./server.js');
 const { createEditorEngine } = await import('./engine/core-adapter.js');
+const { ResilientMessageReader } = await import('./safety/framing.js');
 
-const connection = createConnection(ProposedFeatures.all);
+// stdio (the default): a reader that resynchronises after framing garbage and answers invalid JSON with -32700,
+// through the same writer as every other reply (its lock keeps header and body of each message together).
+function stdioConnection() {
+  const writer = new StreamMessageWriter(process.stdout);
+  const reader = new ResilientMessageReader(process.stdin, (code, message, id) => void writer.write({ jsonrpc: '2.0', id, error: { code, message } } as never).catch(() => undefined));
+  return createConnection(ProposedFeatures.all, reader, writer);
+}
+const connection = process.argv.some((a) => a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe')) ? createConnection(ProposedFeatures.all) : stdioConnection();
 const server = startServer(connection, createEditorEngine());
 
 // Shutdown stops jobs (a running training gets a few seconds to checkpoint, see server.ts); bounded, so a worker

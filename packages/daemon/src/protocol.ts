@@ -20,6 +20,8 @@ export const MedadErrorCodes = {
   JobFailed: -32012,
   /** A capability that the installed core does not provide yet. */
   Unsupported: -32013,
+  /** Refused because the workspace is not trusted (VS Code workspace trust): no training, no reading outside it. */
+  WorkspaceUntrusted: -32014,
 } as const;
 
 // ---- jobs ------------------------------------------------------------------------------------------------
@@ -52,6 +54,11 @@ export interface JobParams {
 export interface TrainParams extends JobParams {
   /** The experiment config (`medad: experiment`). */
   experiment: FileRef;
+  /**
+   * true: continue the experiment's latest unfinished run (cancelled, failed, interrupted) from its checkpoint; a
+   * run folder: continue that one. Refused (JobFailed, naming the process) while another live process trains it.
+   */
+  resume?: boolean | FileRef;
 }
 export interface TrainResult {
   jobId: string;
@@ -80,6 +87,9 @@ export interface ScoreImagesParams extends JobParams {
   /** Also write an anomaly map PNG per image. */
   maps?: boolean;
 }
+/** Most files one medad/scoreImages request may name (larger lists are refused with InvalidParams: send chunks). */
+export const MAX_SCORE_FILES = 10_000;
+
 export interface ImageScore {
   file: string;
   score: number;
@@ -205,9 +215,15 @@ export interface RunSummary {
   runDir: string;
   experiment?: string;
   detector?: string;
-  state: 'running' | 'finished' | 'failed' | 'unknown';
-  /** core's finer state: 'running' | 'trained' | 'evaluated' | 'cancelled' | 'failed' ('finished' = trained or evaluated). */
+  /**
+   * 'cancelled': stopped on request, checkpoint kept; 'interrupted': its process died (killed, crashed) while
+   * training. Both can be resumed (`medad/train` with `resume`).
+   */
+  state: 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
+  /** core's finer state: 'running' | 'trained' | 'evaluated' | 'cancelled' | 'failed' | 'interrupted' ('finished' = trained or evaluated). */
   coreState?: string;
+  /** The step a cancelled or failed training stopped at (its checkpoint's step when cancelled). */
+  stoppedAtStep?: number;
   /** Unreadable run.json / metrics.json of this run, by file. */
   problems?: string[];
   startedAt?: string;
@@ -236,6 +252,20 @@ export interface RunMetricsResult {
   variants?: Record<string, Record<string, number>>;
   /** The variants' bootstrap CIs, by variant then metric name (as in `variants`), when recorded. */
   variantIntervals?: Record<string, Record<string, [number, number]>>;
+  /** Training-free shortcut baselines on the same test images (metrics.json `shortcuts`), when recorded. */
+  shortcuts?: RunShortcuts;
+}
+
+/** What cheap image descriptors alone reach on the run's test set (cross-validated there): read the AUROC against it. */
+export interface RunShortcuts {
+  bestSingle: { descriptor: string; auroc: number; direction: string };
+  /** Best single descriptor with the choice cross-validated. */
+  bestSingleCv?: number;
+  /** L2 logistic regression on all descriptors, k-fold CV on the test set. */
+  combinedCv?: number;
+  k?: number;
+  /** Descriptors above the audit's flag threshold. */
+  flagged: string[];
 }
 
 export interface DatasetItemsParams {
@@ -336,4 +366,52 @@ export interface MedadInitializationOptions {
   diagnosticsDelayMs?: number;
   /** Skip backend initialisation (editor-only use, tests). */
   noBackend?: boolean;
+  /** VS Code workspace trust; false: no training and no reading outside the workspace. Default true. */
+  trusted?: boolean;
+  /** Folders outside the workspace the daemon may read (read-only): the `medad.dataRoots` setting. */
+  dataRoots?: string[];
 }
+
+/** `workspace/didChangeConfiguration` settings the daemon reads: `{ medad: { dataRoots } }`. */
+export interface MedadSettings {
+  medad?: { dataRoots?: string[] };
+}
+
+// ---- dataset shortcut audit ----------------------------------------------------------------------------------
+
+export interface DatasetAuditParams {
+  /** A dataset config, or an experiment config (its dataset is audited). */
+  config: FileRef;
+  /** Optional work-done token for progress. */
+  workDoneToken?: string | number;
+}
+export interface AuditDescriptorRow {
+  descriptor: string;
+  kind: 'numeric' | 'categorical';
+  /** Numeric: max(AUROC, 1 − AUROC); categorical: AUROC of the out-of-fold category rate. */
+  auroc: number;
+  direction: 'higher' | 'lower' | 'category';
+  ci: [number, number];
+  flagged: boolean;
+  note?: string;
+}
+export interface DatasetAuditResult {
+  splits: {
+    split: string;
+    normals: number;
+    anomalous: number;
+    /** Strongest first. */
+    descriptors: AuditDescriptorRow[];
+    /** L2 logistic regression on all numeric descriptors, k-fold CV AUROC. */
+    combinedCvAuroc?: number;
+    /** One line naming the strongest cue. */
+    headline: string;
+  }[];
+  /** Numeric descriptor names, in the order of `images[].values`. */
+  descriptors: string[];
+  /** Every audited image's numeric descriptor values (null where one does not apply), for sorting a gallery. */
+  images: { path: string; split: string; label: 0 | 1; values: (number | null)[] }[];
+  /** True when the audit came from the daemon's cache (same items and folder mtimes as before). */
+  cached: boolean;
+}
+export const DatasetAuditRequest = new RequestType<DatasetAuditParams, DatasetAuditResult, void>('medad/datasetAudit');

@@ -1,16 +1,21 @@
 // Handlers for the medad/* requests: validate params, confine paths to the sandbox, run heavy work as jobs
 // and map every failure to a JSON-RPC error (never an uncaught exception).
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node.js';
 import { ResponseError } from 'vscode-languageserver/node.js';
 import { RenderParamsError } from './engine/render-image.js';
 import type { EditorEngine } from './engine/types.js';
-import { cachePaths, heatmapKey, readCached, writeMeta } from './jobs/heatmap-cache.js';
+import { heatmapKey, readCached, writeMeta } from './jobs/heatmap-cache.js';
 import { startProgress } from './jobs/progress.js';
 import type { JobQueue } from './jobs/queue.js';
 import { JobFailure } from './jobs/worker-host.js';
 import * as P from './protocol.js';
+import { registerConfigRoots } from './safety/data-roots.js';
+import { checkRunInputs, mustExist, runSubdir, withChecked, writeInRun } from './safety/open-checked.js';
+import { checkParams } from './safety/params.js';
 import type { Sandbox } from './safety/sandbox.js';
 
 export interface RequestContext {
@@ -31,27 +36,24 @@ function toResponseError(err: unknown): ResponseError<void> {
   return new ResponseError(P.MedadErrorCodes.JobFailed, e instanceof Error ? e.message : String(err));
 }
 
-function params<T>(p: unknown, method: string): T {
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw new ResponseError(P.MedadErrorCodes.InvalidParams, `${method}: params must be an object`);
-  return p as T;
+/** Resolves many files, yielding to the event loop every few hundred so other requests are answered meanwhile. */
+async function resolveAll(sandbox: Sandbox, files: string[], what: string): Promise<string[]> {
+  const out: string[] = [];
+  const dirs = new Map<string, string>();
+  for (let i = 0; i < files.length; i++) {
+    out.push(sandbox.resolveOneOfMany(files[i], `${what}[${i}]`, dirs));
+    if (i % 256 === 255) await new Promise((r) => setImmediate(r));
+  }
+  return out;
 }
 
-async function mustExist(abs: string, what: string): Promise<void> {
-  await fs.access(abs).catch(() => {
-    throw new ResponseError(P.MedadErrorCodes.NotFound, `${what}: ${abs} does not exist or cannot be read`);
-  });
-}
-
-const COLORMAPS: readonly P.Colormap[] = ['gray', 'jet', 'viridis', 'inferno'];
-const NORMALISATIONS: readonly P.Normalisation[] = ['global', 'image', 'fixed'];
-
+/** Field types are checked by checkParams; this is the one rule across fields. */
 function checkHeatmapOptions(p: P.HeatmapParams): void {
-  const bad = (msg: string) => new ResponseError(P.MedadErrorCodes.InvalidParams, `medad/heatmap: ${msg}`);
-  if (p.colormap !== undefined && !COLORMAPS.includes(p.colormap)) throw bad(`colormap must be one of ${COLORMAPS.join(', ')}`);
-  if (p.normalisation !== undefined && !NORMALISATIONS.includes(p.normalisation)) throw bad(`normalisation must be one of ${NORMALISATIONS.join(', ')}`);
-  const r = p.range;
-  if (p.slice !== undefined && !(Number.isInteger(p.slice) && p.slice >= 0)) throw bad('slice must be an integer >= 0');
-  if (p.normalisation === 'fixed' && !(Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[1] > r[0])) throw bad("normalisation 'fixed' needs range [low, high] with low < high");
+  if (p.normalisation === 'fixed' && p.range === undefined) throw new ResponseError(P.MedadErrorCodes.InvalidParams, "medad/heatmap: normalisation 'fixed' needs range [low, high] with low < high");
+}
+
+function mustBeTrusted(sandbox: Sandbox, what: string): void {
+  if (!sandbox.trusted) throw new ResponseError(P.MedadErrorCodes.WorkspaceUntrusted, `${what}: this workspace is not trusted; trust it (VS Code: Manage Workspace Trust) to train or evaluate`);
 }
 
 export function registerRequests(ctx: RequestContext): void {
@@ -59,7 +61,7 @@ export function registerRequests(ctx: RequestContext): void {
   const handle = <A, R>(type: { method: string }, fn: (p: A, token: CancellationToken) => Promise<R>) =>
     connection.onRequest(type.method, async (raw: unknown, token: CancellationToken) => {
       try {
-        return await fn(params<A>(raw ?? {}, type.method), token);
+        return await fn(checkParams<A>(type.method, raw ?? {}), token);
       } catch (err) {
         return toResponseError(err);
       }
@@ -88,60 +90,76 @@ export function registerRequests(ctx: RequestContext): void {
   }
 
   handle<P.TrainParams, P.TrainResult>(P.TrainRequest, async (p, token) => {
+    mustBeTrusted(sandbox, 'medad/train');
     const experiment = sandbox.resolve(p.experiment, 'experiment');
-    await mustExist(experiment, 'experiment');
-    const { id, result } = await job<{ runDir: string }>('train', `Training ${path.basename(experiment)}`, experiment, { experiment, runRoot: runRoot() }, p, token);
+    await mustExist(sandbox, experiment, 'experiment', 'file');
+    await registerConfigRoots(sandbox, experiment);
+    const resume = typeof p.resume === 'string' ? sandbox.resolve(p.resume, 'resume') : p.resume;
+    const { id, result } = await job<{ runDir: string }>('train', `Training ${path.basename(experiment)}`, experiment, { experiment, runRoot: runRoot(), resume }, p, token);
     return { jobId: id, runDir: result.runDir };
   });
 
   handle<P.EvaluateParams, P.EvaluateResult>(P.EvaluateRequest, async (p, token) => {
+    mustBeTrusted(sandbox, 'medad/evaluate');
     const experiment = sandbox.resolve(p.experiment, 'experiment');
-    await mustExist(experiment, 'experiment');
-    const runDir = p.runDir ? sandbox.resolve(p.runDir, 'runDir') : undefined;
+    await mustExist(sandbox, experiment, 'experiment', 'file');
+    await registerConfigRoots(sandbox, experiment);
+    const runDir = p.runDir ? sandbox.resolve(p.runDir, 'runDir', 'write') : undefined;
+    if (runDir) await checkRunInputs(sandbox, runDir, 'runDir');
     const { id, result } = await job<{ runDir: string; metrics: Record<string, number> }>('evaluate', `Evaluating ${path.basename(experiment)}`, experiment, { experiment, runDir, runRoot: runRoot() }, p, token);
     return { jobId: id, ...result };
   });
 
   handle<P.ScoreImagesParams, P.ScoreImagesResult>(P.ScoreImagesRequest, async (p, token) => {
-    const runDir = sandbox.resolve(p.runDir, 'runDir');
-    if (!p.files && !p.folder) throw new ResponseError(P.MedadErrorCodes.InvalidParams, 'medad/scoreImages: give files or folder');
-    if (p.files && !Array.isArray(p.files)) throw new ResponseError(P.MedadErrorCodes.InvalidParams, 'medad/scoreImages: files must be an array');
-    const files = p.files?.map((f, i) => sandbox.resolve(f, `files[${i}]`));
+    const runDir = sandbox.resolve(p.runDir, 'runDir', 'write');
+    if (!p.files === !p.folder) throw new ResponseError(P.MedadErrorCodes.InvalidParams, 'medad/scoreImages: give files or folder (one of them)');
+    await checkRunInputs(sandbox, runDir, 'runDir');
+    const files = p.files ? await resolveAll(sandbox, p.files, 'files') : undefined;
     const folder = p.folder ? sandbox.resolve(p.folder, 'folder') : undefined;
-    const mapDir = path.join(runDir, 'cache', 'maps');
+    if (folder) await mustExist(sandbox, folder, 'folder', 'dir');
+    // maps go to <run>/cache/maps, built without symlinks and checked to stay inside the run
+    const mapDir = p.maps ? await runSubdir(sandbox, runDir, ['cache', 'maps'], 'runDir') : path.join(runDir, 'cache', 'maps');
     const { id, result } = await job<Awaited<ReturnType<import('./engine/types.js').ComputeEngine['score']>>>('score', 'Scoring images', folder ?? runDir, { runDir, files, folder, maps: p.maps, mapDir }, p, token);
     return { jobId: id, failures: result.failures, scores: result.scores.map((s) => ({ file: s.file, score: s.score, ...(s.mapPath ? { mapUri: new URL(`file://${s.mapPath}`).href } : {}) })) };
   });
 
   handle<P.HeatmapParams, P.HeatmapResult>(P.HeatmapRequest, async (p, token) => {
-    const runDir = sandbox.resolve(p.runDir, 'runDir');
+    const runDir = sandbox.resolve(p.runDir, 'runDir', 'write');
     const image = sandbox.resolve(p.image, 'image');
     checkHeatmapOptions(p);
-    await mustExist(image, 'image');
-    const key = await heatmapKey(runDir, image, p);
-    let meta = await readCached(runDir, key);
-    let cached = true;
-    if (!meta) {
-      cached = false;
-      const { png } = cachePaths(runDir, key);
-      await fs.mkdir(path.dirname(png), { recursive: true });
-      const tmp = `${png}.${process.pid}.tmp.png`;
-      const { result } = await job<{ score: number; width: number; height: number; range: [number, number] }>('heatmap', 'Heatmap', image, { ...p, runDir, image, outFile: tmp, workDoneToken: undefined }, p, token);
-      await fs.rename(tmp, png);
-      meta = { ...result, mapPath: png };
-      await writeMeta(runDir, key, meta);
-    }
-    const out: P.HeatmapResult = { ...meta, cached };
-    if (p.output === 'base64') {
-      out.pngBase64 = (await fs.readFile(meta.mapPath as string)).toString('base64');
-      delete out.mapPath;
-    }
-    return out;
+    await checkRunInputs(sandbox, runDir, 'runDir');
+    const cacheDir = await runSubdir(sandbox, runDir, ['cache', 'heatmaps'], 'runDir');
+    // the image is opened and checked once; hashing and scoring read that handle (a swapped path changes nothing)
+    return withChecked(sandbox, image, 'image', async (f) => {
+      const key = await heatmapKey(runDir, f.procPath, p);
+      let meta = await readCached(cacheDir, key);
+      let cached = true;
+      if (!meta) {
+        cached = false;
+        const png = path.join(cacheDir, `${key}.png`);
+        const tmp = path.join(tmpdir(), `medad-heatmap-${process.pid}-${randomBytes(6).toString('hex')}.png`);
+        try {
+          const { result } = await job<{ score: number; width: number; height: number; range: [number, number] }>('heatmap', 'Heatmap', image, { ...p, runDir, image: f.procPath, outFile: tmp, workDoneToken: undefined }, p, token);
+          await writeInRun(sandbox, png, await fs.readFile(tmp));
+          meta = { ...result, mapPath: png };
+        } finally {
+          await fs.rm(tmp, { force: true });
+        }
+        await writeMeta(sandbox, cacheDir, key, meta);
+      }
+      const out: P.HeatmapResult = { ...meta, cached };
+      if (p.output === 'base64') {
+        out.pngBase64 = (await fs.readFile(meta.mapPath as string)).toString('base64');
+        delete out.mapPath;
+      }
+      return out;
+    });
   });
 
   handle<P.DatasetSummaryParams, P.DatasetSummary>(P.DatasetSummaryRequest, async (p, token) => {
     const file = sandbox.resolve(p.config, 'config');
-    await mustExist(file, 'config');
+    await mustExist(sandbox, file, 'config', 'file');
+    await registerConfigRoots(sandbox, file);
     const ctl = new AbortController();
     token.onCancellationRequested(() => ctl.abort());
     return engine.datasetSummary(file, ctl.signal);
@@ -149,28 +167,50 @@ export function registerRequests(ctx: RequestContext): void {
 
   handle<P.DatasetItemsParams, P.DatasetItemsResult>(P.DatasetItemsRequest, async (p) => {
     const file = sandbox.resolve(p.config, 'config');
-    await mustExist(file, 'config');
+    await mustExist(sandbox, file, 'config', 'file');
+    // the items' folders become readable data roots, as for a summary (the gallery shows them)
+    await registerConfigRoots(sandbox, file);
     if (!engine.datasetItems) throw new ResponseError(P.MedadErrorCodes.Unsupported, 'medad/datasetItems: not available in this engine');
     return engine.datasetItems(file);
   });
 
   handle<P.RenderImageParams, P.RenderImageResult>(P.RenderImageRequest, async (p) => {
     const image = sandbox.resolve(p.image, 'image');
-    await mustExist(image, 'image');
-    if (p.slice !== undefined && typeof p.slice !== 'number') throw new ResponseError(P.MedadErrorCodes.InvalidParams, 'medad/renderImage: slice must be a number');
-    try {
-      return await engine.renderImage(image, p.slice, p.window);
-    } catch (e) {
-      throw e instanceof RenderParamsError ? new ResponseError(P.MedadErrorCodes.InvalidParams, `medad/renderImage: ${e.message}`) : e;
-    }
+    // open, then check the handle's real path; decode through the handle (no check-then-use race)
+    return withChecked(sandbox, image, 'image', async (f) => {
+      try {
+        return await engine.renderImage(f.procPath, p.slice, p.window);
+      } catch (e) {
+        throw e instanceof RenderParamsError ? new ResponseError(P.MedadErrorCodes.InvalidParams, `medad/renderImage: ${e.message}`) : e;
+      }
+    });
   });
 
   handle<P.LeakageParams, P.LeakageResult>(P.LeakageRequest, async (p, token) => {
     const file = sandbox.resolve(p.config, 'config');
-    await mustExist(file, 'config');
+    await mustExist(sandbox, file, 'config', 'file');
+    await registerConfigRoots(sandbox, file);
     const ctl = new AbortController();
     token.onCancellationRequested(() => ctl.abort());
     return engine.leakage(file, ctl.signal);
+  });
+
+  handle<P.DatasetAuditParams, P.DatasetAuditResult>(P.DatasetAuditRequest, async (p, token) => {
+    const file = sandbox.resolve(p.config, 'config');
+    await mustExist(sandbox, file, 'config', 'file');
+    await registerConfigRoots(sandbox, file);
+    const ctl = new AbortController();
+    token.onCancellationRequested(() => ctl.abort());
+    const progress = await startProgress(connection, `Shortcut audit of ${path.basename(file)}`, p.workDoneToken, ctx.serverProgress());
+    progress.onCancel(() => ctl.abort());
+    try {
+      return await engine.datasetAudit(file, ctl.signal, (pct, msg) => progress.report(pct, msg));
+    } catch (e) {
+      if (ctl.signal.aborted) throw new ResponseError(P.MedadErrorCodes.Cancelled, `medad/datasetAudit: cancelled (${path.basename(file)})`);
+      throw e;
+    } finally {
+      progress.done();
+    }
   });
 
   handle<P.ListRunsParams, P.ListRunsResult>(P.ListRunsRequest, async (p) => {
@@ -183,7 +223,6 @@ export function registerRequests(ctx: RequestContext): void {
   handle<P.RunMetricsParams, P.RunMetricsResult>(P.RunMetricsRequest, async (p) => engine.runMetrics(sandbox.resolve(p.runDir, 'runDir')));
 
   handle<P.CancelParams, P.CancelResult>(P.CancelRequest, async (p) => {
-    if (typeof p.jobId !== 'string') throw new ResponseError(P.MedadErrorCodes.InvalidParams, 'medad/cancel: jobId must be a string');
     return { cancelled: queue.cancel(p.jobId) };
   });
 

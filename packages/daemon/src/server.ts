@@ -21,7 +21,10 @@ import { JobQueue } from './jobs/queue.js';
 import { onJobProgress, registerRequests } from './requests.js';
 import { JobStateNotification, ReadyNotification } from './protocol.js';
 import type { MedadInitializationOptions, ReadyParams, StatusResult } from './protocol.js';
-import { Sandbox } from './safety/sandbox.js';
+import { registerConfigRoots } from './safety/data-roots.js';
+import { Sandbox, specialFsRoot } from './safety/sandbox.js';
+import { filePathOf } from './features/diagnostics.js';
+import type { MedadSettings } from './protocol.js';
 
 /** How long shutdown waits for a running job to checkpoint and end before terminating its worker. */
 const STOP_GRACE_MS = 5000;
@@ -49,6 +52,14 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
       void connection.sendNotification(JobStateNotification, job);
       if (job.state === 'running' && job.message !== undefined) onJobProgress.get(job.id)?.(job.percentage, job.message);
     },
+    // A training worker that died left its run locked by this (live) process: free it, so the run reads as
+    // interrupted now and can be resumed (the trainer lane runs one job at a time, so nothing else holds one).
+    onWorkerLost: async (kind, params) => {
+      const { runRoot, resume } = (params ?? {}) as { runRoot?: string; resume?: unknown };
+      if (kind !== 'train' || !runRoot) return;
+      const roots = new Set([runRoot, ...(typeof resume === 'string' ? [path.dirname(resume)] : [])]);
+      for (const root of roots) for (const dir of await engine.releaseOwnRunLocks(root)) console.error(`medad: released the lock of ${dir} (its training worker died)`);
+    },
   });
   const diagnostics = new DiagnosticsScheduler(connection, engine, () => options.diagnosticsDelayMs ?? 150);
 
@@ -60,7 +71,14 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
     const folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders.push(fileURLToPath(params.rootUri));
     runRoot = options.runDirectory ? path.resolve(options.runDirectory) : folders[0] ? path.join(folders[0], 'runs') : undefined;
-    sandbox.setRoots([...folders, ...(runRoot ? [runRoot] : [])]);
+    // a run directory under /proc, /sys or /dev would hang or fail in mkdir: refused up front (no runs, a log line)
+    const special = runRoot ? specialFsRoot(runRoot) : undefined;
+    if (special) {
+      connection.console.error(`runDirectory ${runRoot} is under ${special}; refused, no run directory`);
+      runRoot = undefined;
+    }
+    sandbox.setRoots([...folders, ...(runRoot ? [runRoot] : [])], folders);
+    sandbox.configure({ trusted: options.trusted !== false, dataRoots: Array.isArray(options.dataRoots) ? options.dataRoots : [] });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -86,7 +104,15 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
       });
   });
 
-  documents.onDidOpen((e) => isMedadDocument(e.document) && diagnostics.schedule(e.document));
+  // data roots named by dataset configs the user opens (inside the workspace only, see Sandbox.setDatasetRoots)
+  // (as saved on disk: unsaved text being typed, `root: ../`, must not widen the sandbox keystroke by keystroke)
+  const noteRoots = (doc: TextDocument) => doc.uri.startsWith('file:') && void registerConfigRoots(sandbox, filePathOf(doc.uri));
+  documents.onDidOpen((e) => isMedadDocument(e.document) && (noteRoots(e.document), diagnostics.schedule(e.document)));
+  documents.onDidSave((e) => isMedadDocument(e.document) && noteRoots(e.document));
+  connection.onDidChangeConfiguration((p) => {
+    const roots = (p.settings as MedadSettings | undefined)?.medad?.dataRoots;
+    if (Array.isArray(roots)) sandbox.configure({ dataRoots: roots });
+  });
   documents.onDidChangeContent((e) => isMedadDocument(e.document) && diagnostics.schedule(e.document));
   documents.onDidClose((e) => diagnostics.forget(e.document.uri));
 
@@ -104,10 +130,11 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
     }
   };
 
+  // hover summarises the folders a config names (counts, sizes); an untrusted workspace: only its own folders
   connection.onHover((p, token) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc || !isMedadDocument(doc)) return null;
-    return guard('hover', () => withSignal(token, (s) => hover(engine, doc, p, s)), null);
+    return guard('hover', () => withSignal(token, (s) => hover(engine, doc, p, s, (abs) => sandbox.trusted || sandbox.contains(abs))), null);
   });
   connection.onCompletion((p) => {
     const doc = documents.get(p.textDocument.uri);

@@ -34,7 +34,10 @@ export async function startDaemon(opts: { workspace?: string; env?: Record<strin
   const [cmd, ...args] = daemonCommand;
   const child = spawn(cmd, args, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
   let err = '';
+  let closing: Promise<void> | undefined;
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  // a write after the daemon exited must not surface as an unhandled stream error
+  child.stdin.on('error', () => undefined);
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const notifications: { method: string; params: unknown }[] = [];
   const waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve(p: PublishDiagnosticsParams): void }[] = [];
@@ -64,16 +67,22 @@ export async function startDaemon(opts: { workspace?: string; env?: Record<strin
     notifications,
     stderr: () => err,
     diagnostics: (uri, pred = () => true) => new Promise((resolve) => waiters.push({ uri, pred, resolve })),
-    async close() {
-      const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
-      try {
-        await conn.sendRequest('shutdown');
-        await conn.sendNotification('exit');
-      } catch {
-        child.kill();
-      }
-      await exited;
-      conn.dispose();
+    // Idempotent, and safe after the daemon exited on its own (a test that sends shutdown/exit itself): writing to
+    // the closed pipe raised ERR_STREAM_DESTROYED, unhandled, and failed the run.
+    close() {
+      return (closing ??= (async () => {
+        const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+        if (child.exitCode === null && child.signalCode === null && child.stdin.writable) {
+          try {
+            await conn.sendRequest('shutdown');
+            await conn.sendNotification('exit');
+          } catch {
+            child.kill();
+          }
+        }
+        await exited;
+        conn.dispose();
+      })());
     },
   };
 }

@@ -39,6 +39,8 @@ describe('neovim', () => {
     const script = path.join(ws, 'init.lua');
     writeFileSync(script, lua(daemonCommand, ws, file, out));
     const r = spawnSync('nvim', ['--headless', '-u', 'NONE', '-c', `luafile ${script}`], { timeout: 90_000, encoding: 'utf8' });
+    // nvim comes from Debian's neovim, which `npm test` installs (tools/setup/system-deps.sh)
+    expect(r.error, `nvim could not start (${String(r.error)}): run bash tools/setup/system-deps.sh`).toBeUndefined();
     expect(existsSync(out), `nvim: ${r.stderr}`).toBe(true);
     const got = JSON.parse(readFileSync(out, 'utf8')) as { uri: string; diagnostics: { range: { start: { line: number } }; message: string }[] };
     expect(got.uri).toBe(`file://${file}`);

@@ -74,7 +74,7 @@ describe('real engine', () => {
     expect(await result).toBe(MedadErrorCodes.Cancelled);
     const { runs } = await d.conn.sendRequest(ListRunsRequest, { experiment: uriOf(long) });
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ state: 'failed', coreState: 'cancelled' });
+    expect(runs[0]).toMatchObject({ state: 'cancelled', coreState: 'cancelled' });
     expect(existsSync(path.join(runs[0].runDir, 'checkpoint', 'checkpoint.json'))).toBe(true);
   });
 

@@ -6,8 +6,9 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node.js';
 import { writeDemoDataset } from '../../core/src/demo/dataset.js';
-import { HeatmapRequest, MedadErrorCodes, TrainRequest } from '../src/protocol.js';
+import { CancelRequest, HeatmapRequest, ListRunsRequest, MedadErrorCodes, TrainRequest } from '../src/protocol.js';
 import type { JobInfo } from '../src/protocol.js';
 import { startDaemon, tempWorkspace, uriOf } from './helpers.js';
 import type { Daemon } from './helpers.js';
@@ -16,13 +17,13 @@ const crashing = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 let ws: string;
 let data: string;
 
-/** The demo experiment shrunk for speed, checkpointing every 2 steps. */
-function writeExperiment(name: string, epochs: number): string {
+/** The demo experiment shrunk for speed, checkpointing every 2 steps unless told. */
+function writeExperiment(name: string, epochs: number, checkpointEvery = 2): string {
   const text = readFileSync(path.join(data, 'experiment.medad.yaml'), 'utf8')
     .replace('name: demo-ae', `name: ${name}`)
     .replace('name: ae', 'name: ae\n  params:\n    channels: [8, 8]')
     .replace(/epochs: \d+/, `epochs: ${epochs}`)
-    .replace(/checkpointEvery: \d+/, 'checkpointEvery: 2')
+    .replace(/checkpointEvery: \d+/, `checkpointEvery: ${checkpointEvery}`)
     .replace('dataset: dataset.medad.yaml', 'dataset: data/dataset.medad.yaml');
   const file = path.join(ws, `${name}.medad.yaml`);
   writeFileSync(file, text);
@@ -56,6 +57,9 @@ describe('a crashed training worker', () => {
     expect(states[states.length - 1]).toMatchObject({ state: 'failed', error: expect.stringMatching(/code 9/) });
     const [run] = runsOf('crash');
     expect(JSON.parse(readFileSync(path.join(run, 'checkpoint', 'checkpoint.json'), 'utf8'))).toBeTruthy();
+    // The dead worker's run is not left 'running': its lock was freed, so it reads as interrupted at once.
+    expect(existsSync(path.join(run, 'run.lock'))).toBe(false);
+    expect((await d.conn.sendRequest(ListRunsRequest, {})).runs.find((r) => r.runDir === run)).toMatchObject({ state: 'interrupted' });
 
     const ok = await d.conn.sendRequest(TrainRequest, { experiment: uriOf(writeExperiment('after', 1)) });
     expect(existsSync(path.join(ok.runDir, 'model', 'detector.json'))).toBe(true);
@@ -68,7 +72,7 @@ describe('a crashed training worker', () => {
 describe('shutdown during a real training job', () => {
   it('stops the job with its checkpoint and leaves no process behind', async () => {
     const d = await startDaemon({ workspace: ws });
-    const long = writeExperiment('long', 400);
+    const long = writeExperiment('long', 400, 1000); // checkpoints far apart: only the stop writes one
     const training = new Promise<void>((resolve) =>
       d.conn.onNotification('medad/jobState', (j: JobInfo) => j.target === long && /^training [1-9]\d*\//.test(j.message ?? '') && resolve()),
     );
@@ -84,7 +88,77 @@ describe('shutdown during a real training job', () => {
     expect(alive(pid)).toBe(false);
     const [run] = runsOf('long');
     expect(existsSync(path.join(run, 'checkpoint', 'checkpoint.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8'))).toMatchObject({ state: 'cancelled' });
+    const meta = JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')) as { state: string; stoppedAtStep: number };
+    expect(meta).toMatchObject({ state: 'cancelled' });
+    expect(JSON.parse(readFileSync(path.join(run, 'checkpoint', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: meta.stoppedAtStep });
     d.conn.dispose();
+  });
+});
+
+describe('medad/cancel and $/cancelRequest during a real training job, checkpoints 1000 steps apart', () => {
+  it('reaches the worker between steps: the job is cancelled (not failed), run.json cancelled at that step with its checkpoint, and it resumes; $/cancelRequest the same', async () => {
+    const d = await startDaemon({ workspace: ws });
+    try {
+      const file = writeExperiment('cancelme', 400, 1000);
+      const states: JobInfo[] = [];
+      // (This handler replaces the helper's notification log for this method.)
+      const running = new Promise<JobInfo>((resolve) =>
+        d.conn.onNotification('medad/jobState', (j: JobInfo) => {
+          if (j.target === file) states.push(j);
+          if (j.target === file && /^training [1-9]\d*\//.test(j.message ?? '')) resolve(j);
+        }),
+      );
+      const result = d.conn.sendRequest(TrainRequest, { experiment: uriOf(file) }).then(
+        () => ({ code: 0, message: 'finished' }),
+        (e: { code: number; message: string }) => e,
+      );
+      const job = await Promise.race([running, result.then((r) => Promise.reject(new Error(`training ended first: ${r.message}`)))]);
+      expect(await d.conn.sendRequest(CancelRequest, { jobId: job.id })).toEqual({ cancelled: true });
+      const err = await result;
+      expect(err.code).toBe(MedadErrorCodes.Cancelled);
+      // core's own AbortError, not the worker-host's 'cancelled (worker stopped)' after terminating the thread.
+      expect(err.message).toMatch(/cancelled after step \d+/);
+      expect(states[states.length - 1]).toMatchObject({ id: job.id, state: 'cancelled' });
+      const [run] = runsOf('cancelme');
+      const meta = JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')) as { state: string; stoppedAtStep: number };
+      expect(meta.state).toBe('cancelled');
+      expect(meta.stoppedAtStep).toBeGreaterThanOrEqual(1);
+      expect(meta.stoppedAtStep).toBeLessThan(1000);
+      const ck = JSON.parse(readFileSync(path.join(run, 'checkpoint', 'checkpoint.json'), 'utf8')) as { step: number };
+      expect(ck.step).toBe(meta.stoppedAtStep);
+      expect(existsSync(path.join(run, 'run.lock'))).toBe(false);
+      const listed = await d.conn.sendRequest(ListRunsRequest, {});
+      expect(listed.runs.find((r) => r.runDir === run)).toMatchObject({ state: 'cancelled', coreState: 'cancelled' });
+
+      // Resumed from the editor: the same run folder, continued from the checkpoint to the (now nearer) end.
+      writeExperiment('cancelme', Math.ceil(meta.stoppedAtStep / 3) + 1, 1000);
+      const resumed = await d.conn.sendRequest(TrainRequest, { experiment: uriOf(file), resume: true });
+      expect(resumed.runDir).toBe(run);
+      const after = JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')) as { state: string; training: { resumedFromStep: number } };
+      expect(after).toMatchObject({ state: 'trained', training: { resumedFromStep: meta.stoppedAtStep } });
+
+      // $/cancelRequest (the client cancelling its own request) takes the same road.
+      const file2 = writeExperiment('tokcancel', 400, 1000);
+      const source = new CancellationTokenSource();
+      const started = new Promise<void>((resolve) =>
+        d.conn.onNotification('medad/jobState', (j: JobInfo) => j.target === file2 && /^training [1-9]\d*\//.test(j.message ?? '') && resolve()),
+      );
+      const result2 = d.conn.sendRequest(TrainRequest, { experiment: uriOf(file2) }, source.token).then(
+        () => ({ code: 0, message: 'finished' }),
+        (e: { code: number; message: string }) => e,
+      );
+      await Promise.race([started, result2.then((r) => Promise.reject(new Error(`training ended first: ${r.message}`)))]);
+      source.cancel();
+      expect((await result2).code).toBe(MedadErrorCodes.Cancelled);
+      const [run2] = runsOf('tokcancel');
+      const readMeta2 = () => JSON.parse(readFileSync(path.join(run2, 'run.json'), 'utf8')) as { state: string; stoppedAtStep: number };
+      for (let i = 0; i < 600 && readMeta2().state === 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+      const meta2 = readMeta2();
+      expect(meta2.state).toBe('cancelled');
+      expect(meta2.stoppedAtStep).toBeLessThan(1000);
+      expect(JSON.parse(readFileSync(path.join(run2, 'checkpoint', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: meta2.stoppedAtStep });
+    } finally {
+      await d.close();
+    }
   });
 });

@@ -42,6 +42,14 @@ describe('runMetrics variants', () => {
     expect(r.variantIntervals).toEqual({ rec: { AUROC: [0.6, 0.8], pixelAuroc: [0.85, 0.9] } });
   });
 
+  it('passes the shortcut baselines through (flagged descriptors by name); a malformed block is left out', async () => {
+    const shortcuts = { bestSingle: { descriptor: 'gradientMean', auroc: 0.873, direction: 'lower', ci: [0.846, 0.899] }, bestSingleCv: 0.876, combinedCv: 0.889, k: 5, flagged: [{ descriptor: 'gradientMean', auroc: 0.873 }], images: 624, note: 'n' };
+    const r = await createEditorEngine().runMetrics(fakeRun({ ...main, shortcuts }));
+    expect(r.shortcuts).toEqual({ bestSingle: { descriptor: 'gradientMean', auroc: 0.873, direction: 'lower' }, bestSingleCv: 0.876, combinedCv: 0.889, k: 5, flagged: ['gradientMean'] });
+    const bad = await createEditorEngine().runMetrics(fakeRun({ ...main, shortcuts: { bestSingle: { auroc: 'x' } } }));
+    expect('shortcuts' in bad).toBe(false);
+  });
+
   it('leaves variants out when metrics.json has none (or only malformed ones)', async () => {
     const plain = await createEditorEngine().runMetrics(fakeRun(main));
     expect(plain.metrics.AUROC).toBe(0.9);

@@ -4,7 +4,7 @@
 // heatmap. Thumbnails of formats the browser cannot show are asked of the daemon for the visible window only.
 import type { RunDisplayInfo } from '../src/run-info.js';
 import { classSeries, defaultSplit, isAbove, splitLabel, splitsOf, unscoredIn } from '../src/webview-logic/gallery-data.js';
-import { distinct, filterAndSort, type GalleryFilter, type GalleryItem } from '../src/webview-logic/gallery-model.js';
+import { attachDescriptors, distinct, filterAndSort, sortValue, type GalleryFilter, type GalleryItem } from '../src/webview-logic/gallery-model.js';
 import { histogramsByClass } from '../src/webview-logic/histogram.js';
 import { histogramSvg } from '../src/webview-logic/svg-chart.js';
 import { gridKey, gridWindow } from '../src/webview-logic/virtual-grid.js';
@@ -34,11 +34,15 @@ const overlayBox = el('input', { id: 'overlays', type: 'checkbox' });
 overlayBox.checked = overlays;
 const overlayLabel = el('label', {}, 'Heatmap overlays ');
 overlayLabel.append(overlayBox);
-bar.append(el('label', {}, 'Class '), clsSel, el('label', {}, 'Split '), splitSel, overlayLabel);
 overlayBox.addEventListener('change', () => {
   overlays = overlayBox.checked;
   render();
 });
+// sort by the anomaly score, or by one of the shortcut audit's descriptors (filled when the daemon's audit returns)
+const sortSel = el('select', { id: 'sort-by', 'aria-label': 'Sort by' });
+sortSel.append(el('option', { value: '' }, 'anomaly score'));
+const auditNote = el('span', { id: 'audit-note', class: 'caption-line' });
+bar.append(el('label', {}, 'Class '), clsSel, el('label', {}, 'Split '), splitSel, el('label', {}, 'Sort by '), sortSel, overlayLabel, auditNote);
 const hists = el('div', { id: 'histograms', class: 'histograms' });
 const viewport = el('div', { id: 'grid', class: 'grid-viewport', tabindex: '0', role: 'listbox', 'aria-label': 'Images, most anomalous first (arrow keys move, Enter opens the heatmap)' });
 const spacer = el('div', { class: 'grid-spacer' });
@@ -118,6 +122,7 @@ function options(sel: HTMLSelectElement, values: string[], current: string | und
 function refilter(): void {
   filter.cls = clsSel.value || undefined;
   filter.split = splitSel.value || undefined;
+  filter.sortBy = sortSel.value || undefined;
   shown = filterAndSort(all, filter);
   focus = Math.min(focus, shown.length - 1);
   // images of this split that the run did not score (train, validation, pool): scored once through the daemon
@@ -127,6 +132,24 @@ function refilter(): void {
 }
 clsSel.addEventListener('change', refilter);
 splitSel.addEventListener('change', refilter);
+sortSel.addEventListener('change', refilter);
+
+/** The shortcut audit's per-image descriptors: offered as sort keys, flagged descriptors first and marked. */
+type AuditMsg = { descriptors: string[]; images: { path: string; values: (number | null)[] }[]; flagged: { descriptor: string; auroc: number }[] };
+let audit: AuditMsg | undefined;
+function onAudit(a: AuditMsg): void {
+  audit = a;
+  const flagged = new Map(a.flagged.map((f) => [f.descriptor, f.auroc]));
+  const names = [...a.descriptors].sort((x, y) => (flagged.get(y) ?? 0) - (flagged.get(x) ?? 0));
+  sortSel.replaceChildren(
+    el('option', { value: '' }, 'anomaly score'),
+    ...names.map((d) => el('option', { value: d }, flagged.has(d) ? `${d} ⚠ AUROC ${fmt(100 * (flagged.get(d) as number))}` : d)),
+  );
+  sortSel.value = filter.sortBy && names.includes(filter.sortBy) ? filter.sortBy : '';
+  auditNote.textContent = a.flagged.length ? ` shortcut: ${a.flagged.map((f) => f.descriptor).join(', ')} alone separate the classes` : ' no shortcut flagged';
+  all = attachDescriptors(all, a);
+  refilter();
+}
 
 function drawHistograms(): void {
   const scored = shown.filter((i) => !Number.isNaN(i.score)).map((i) => ({ score: i.score, cls: i.cls }));
@@ -153,13 +176,14 @@ function render(): void {
   for (let i = w.first; i < w.end; i++) {
     const it = shown[i];
     const name = it.file.split('/').pop() ?? '';
-    const score = Number.isNaN(it.score) ? 'not scored' : `score ${fmt(it.score)}`;
+    const byDescriptor = filter.sortBy ? sortValue(it, filter) : Number.NaN;
+    const score = filter.sortBy ? `${filter.sortBy} ${Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)}` : Number.isNaN(it.score) ? 'not scored' : `score ${fmt(it.score)}`;
     const over = isAbove(it.score, runThreshold);
     const cell = el('div', {
       id: `cell-${i}`, class: 'thumb' + (i === focus ? ' focused' : '') + (over ? ' over' : ''), 'data-over': String(over), 'data-split': it.split, role: 'option', 'aria-selected': String(i === focus), 'aria-posinset': String(i + 1), 'aria-setsize': String(shown.length),
-      'aria-label': `${i + 1}. ${it.cls}, ${score}${over ? ', above the run\'s threshold' : ''}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), title: it.file,
+      'aria-label': `${i + 1}. ${it.cls}, ${score}${over ? ', above the run\'s threshold' : ''}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), 'data-sort': String(filter.sortBy ? byDescriptor : it.score), title: it.file,
     });
-    cell.append(picture(it.file, it.src, (it as Item).map), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${over ? '▲ ' : ''}${i + 1}. ${it.cls} ${Number.isNaN(it.score) ? '' : fmt(it.score)}`));
+    cell.append(picture(it.file, it.src, (it as Item).map), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${over ? '▲ ' : ''}${i + 1}. ${it.cls} ${filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? '' : fmt(it.score)}`));
     frag.append(cell);
   }
   cells.replaceChildren(frag);
@@ -202,8 +226,10 @@ window.addEventListener('message', (ev: MessageEvent) => {
     requestAnimationFrame(render);
   }
   if (m.type === 'scores') return onScores((m as unknown as { scores: { file: string; score: number }[] }).scores);
+  if (m.type === 'audit') return onAudit(m as unknown as AuditMsg);
   if (m.type !== 'items' || !m.items) return;
   all = m.items.map((i) => ({ ...i, score: i.score ?? Number.NaN }));
+  if (audit) all = attachDescriptors(all, audit);
   runThreshold = m.threshold?.threshold;
   display = (m as unknown as { display?: RunDisplayInfo }).display ?? {};
   runName = m.run;

@@ -2,6 +2,7 @@
 // histogram (SVG, theme colours) with a keyboard-operable threshold that moves the operating point on all three,
 // and the most anomalous test images.
 import { variantsTableHtml } from '../src/webview-logic/variants-table.js';
+import { shortcutsLine, type ShortcutsView } from '../src/webview-logic/shortcuts-line.js';
 import { el, fmt, initData, vscode } from './common.js';
 import { showCharts, type Item, type RunThreshold } from './run-charts.js';
 
@@ -11,8 +12,9 @@ const table = el('table', { id: 'metrics' });
 const note = el('p', { id: 'note', role: 'status' }, 'Loading…');
 const thresholdWarning = el('p', { id: 'threshold-warning', class: 'warning', hidden: '' });
 const variants = el('div', { id: 'variants-section' });
+const shortcuts = el('p', { id: 'shortcuts', class: 'caption-line' });
 const top = el('div', { class: 'top' });
-app.append(el('h2', {}, `Run ${init.run}`), note, thresholdWarning, table, variants, el('div', { id: 'charts' }), el('h3', {}, 'Most anomalous test images'), top);
+app.append(el('h2', {}, `Run ${init.run}`), note, thresholdWarning, table, shortcuts, variants, el('div', { id: 'charts' }), el('h3', {}, 'Most anomalous test images'), top);
 
 /** One row per metric with its interval: the daemon's `intervals` (metrics.json's bootstrap CIs), else
  * `x_ci_low`/`x.ciLow`-style keys grouped with `x`. */
@@ -34,7 +36,7 @@ function metricsTable(m: Record<string, number>, intervals: Record<string, [numb
 window.addEventListener('message', (ev: MessageEvent) => {
   const m = ev.data as {
     type: string; metrics?: Record<string, number>; intervals?: Record<string, [number, number]>; items?: Item[]; threshold?: RunThreshold; message?: string;
-    variants?: Record<string, Record<string, number>>; variantIntervals?: Record<string, Record<string, [number, number]>>;
+    variants?: Record<string, Record<string, number>>; variantIntervals?: Record<string, Record<string, [number, number]>>; shortcuts?: ShortcutsView;
   };
   if (m.type === 'note') note.textContent = m.message ?? '';
   if (m.type === 'threshold-warning') {
@@ -45,6 +47,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
     metricsTable(m.metrics, m.intervals);
     // names are escaped by variantsTableHtml
     variants.innerHTML = variantsTableHtml(m.variants, fmt, m.variantIntervals);
+    shortcuts.textContent = shortcutsLine(m.shortcuts, m.metrics.AUROC);
     note.textContent = '';
   }
   if (m.type === 'scores' && m.items) {

@@ -18,6 +18,13 @@ import { locateDaemon } from './daemon-location.js';
 import { DawnNoiseFilter } from './log-filter.js';
 
 const MAX_RESTARTS = 5;
+
+/** The `medad.dataRoots` setting as absolute folders (relative entries resolve against the first workspace folder). */
+export function dataRoots(cfg: vscode.WorkspaceConfiguration, root: string | undefined): string[] {
+  const raw = cfg.get<unknown>('dataRoots', []);
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((r): r is string => typeof r === 'string' && r.length > 0).map((r) => (path.isAbsolute(r) || !root ? r : path.join(root, r)));
+}
 const RESTART_WINDOW_MS = 3 * 60_000;
 
 export class DaemonClient implements vscode.Disposable {
@@ -57,6 +64,9 @@ export class DaemonClient implements vscode.Disposable {
       supportedCommands: Object.values(Commands),
       runDirectory: runDirectory && root && !path.isAbsolute(runDirectory) ? path.join(root, runDirectory) : runDirectory,
       backend: cfg.get<string>('backend', 'auto'),
+      // workspace trust: an untrusted workspace gets no training and no reading outside it (daemon sandbox)
+      trusted: vscode.workspace.isTrusted,
+      dataRoots: dataRoots(cfg, root),
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', pattern: '**/*.medad.{yaml,yml}' }],

@@ -2,8 +2,8 @@
 // commands that code lenses (served by the daemon) name.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EvaluateRequest, ListRunsRequest, TrainRequest } from '@medad/daemon/protocol';
-import { DaemonClient } from './daemon-client.js';
+import { EvaluateRequest, ListRunsRequest, TrainRequest, type RunSummary } from '@medad/daemon/protocol';
+import { DaemonClient, dataRoots } from './daemon-client.js';
 import { reportError, runJob } from './jobs.js';
 import { latestRun, toFsPath } from './paths.js';
 import { RunsView } from './runs-view.js';
@@ -62,6 +62,17 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     const pick = await vscode.window.showInformationMessage(`Evaluation finished: ${head}`, 'Show run');
     if (pick) await showRun(ext, daemon, r.runDir);
   });
+  // Runs view: continue a cancelled / interrupted / failed run from its checkpoint (same run folder).
+  cmd('medad.resumeRun', async (arg) => {
+    const run = (arg as { run?: RunSummary } | undefined)?.run;
+    if (!run?.experiment) return;
+    const exp = vscode.Uri.file(run.experiment.replace(/^file:\/\//, ''));
+    const r = await runJob(daemon, `medad: resuming ${path.basename(run.runDir)}`, TrainRequest, { experiment: exp.toString(), resume: run.runDir });
+    runs.refresh();
+    if (!r) return;
+    forgetScores();
+    void vscode.window.showInformationMessage(`Training finished: ${path.basename(r.runDir)}`);
+  });
   cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg), { overlays: true }));
   cmd('medad.showRun', async (arg) => {
     if (arg) return showRun(ext, daemon, arg);
@@ -85,10 +96,15 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      // data roots change the daemon's sandbox at once (read-only folders outside the workspace)
+      if (e.affectsConfiguration('medad.dataRoots') && daemon.client?.isRunning())
+        void daemon.client.sendNotification('workspace/didChangeConfiguration', { settings: { medad: { dataRoots: dataRoots(vscode.workspace.getConfiguration('medad'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath) } } });
       if (e.affectsConfiguration('medad.daemon') || e.affectsConfiguration('medad.backend') || e.affectsConfiguration('medad.runDirectory')) {
         void vscode.window.showInformationMessage('medad daemon settings changed.', 'Restart daemon').then((p) => p && daemon.restart());
       }
     }),
+    // trusting the workspace lifts the daemon's untrusted limits (no training, no reading outside): restart it
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void daemon.restart()),
   );
 
   try {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { WorkDoneProgress, type RequestType, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
 import type { JobParams } from '@medad/daemon/protocol';
 import type { DaemonClient } from './daemon-client.js';
+import { isCancellation } from './run-state.js';
 
 let tokens = 0;
 
@@ -29,7 +30,7 @@ export async function runJob<P extends JobParams, R>(
       try {
         return await client.sendRequest(type, { ...params, workDoneToken: token }, cancel);
       } catch (e) {
-        if (cancel.isCancellationRequested) {
+        if (isCancellation(e, cancel.isCancellationRequested)) {
           void vscode.window.showInformationMessage(`${title}: cancelled.`);
           return undefined;
         }

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ListRunsRequest, type RunSummary } from '@medad/daemon/protocol';
 import type { DaemonClient } from './daemon-client.js';
+import { runContextValue, runIcon, runStateText } from './run-state.js';
 
-type Node = { kind: 'experiment'; name: string; runs: RunSummary[] } | { kind: 'run'; run: RunSummary } | { kind: 'metric'; name: string; value: number };
+export type Node = { kind: 'experiment'; name: string; runs: RunSummary[] } | { kind: 'run'; run: RunSummary } | { kind: 'metric'; name: string; value: number };
 
-const ICON: Record<RunSummary['state'], string> = { running: 'sync~spin', finished: 'pass', failed: 'error', unknown: 'question' };
 
 export class RunsView implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
@@ -55,10 +55,10 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
       const m = r.metrics ?? {};
       const head = Object.keys(m).find((k) => /auroc/i.test(k)) ?? Object.keys(m)[0];
       const t = new vscode.TreeItem(path.basename(r.runDir), Object.keys(m).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-      t.description = [r.detector, r.state, head ? `${head} ${m[head].toFixed(3)}` : ''].filter(Boolean).join(' · ');
+      t.description = [r.detector, runStateText(r), head ? `${head} ${m[head].toFixed(3)}` : ''].filter(Boolean).join(' · ');
       t.tooltip = `${r.runDir}\n${r.startedAt ?? ''} → ${r.finishedAt ?? ''}`;
-      t.iconPath = new vscode.ThemeIcon(ICON[r.state]);
-      t.contextValue = 'medad.run';
+      t.iconPath = new vscode.ThemeIcon(runIcon(r));
+      t.contextValue = runContextValue(r);
       t.command = { command: 'medad.showRun', title: 'Show run', arguments: [r.runDir] };
       return t;
     }

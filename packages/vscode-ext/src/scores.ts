@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ScoreImagesRequest, type ImageScore } from '@medad/daemon/protocol';
+import { MAX_SCORE_FILES, ScoreImagesRequest, type ImageScore, type ScoreImagesResult } from '@medad/daemon/protocol';
 import type { DaemonClient } from './daemon-client.js';
 import { runJob } from './jobs.js';
 import { ANY_IMAGE, classify, isMaskFile } from './paths.js';
@@ -32,7 +32,7 @@ export function datasetScores(daemon: DaemonClient, runDir: string, folder: stri
   if (!hit) {
     // explicit files, not `folder`: the daemon lists only the folder's top level, and it would include masks
     hit = listDatasetImages(folder)
-      .then((files) => (files.length ? runJob(daemon, `medad: scoring ${path.basename(folder)}`, ScoreImagesRequest, { runDir, files }) : { jobId: '', scores: [], failures: [] }))
+      .then((files) => scoreInChunks(daemon, runDir, folder, files))
       .then((r) => r?.scores.filter((s) => !isMaskFile(folder, s.file)).map((s) => ({ ...s, ...classify(folder, s.file) })));
     hit.catch(() => cache.delete(key));
     cache.set(key, hit);
@@ -56,4 +56,18 @@ export function datasetRootOf(file: string): string {
   }
   if (!stat?.isDirectory()) dir = path.dirname(path.dirname(dir));
   return dir;
+}
+
+/** scoreImages in requests of at most MAX_SCORE_FILES files (the daemon refuses longer lists), results joined. */
+async function scoreInChunks(daemon: DaemonClient, runDir: string, folder: string, files: string[]): Promise<ScoreImagesResult | undefined> {
+  const all: ScoreImagesResult = { jobId: '', scores: [], failures: [] };
+  for (let i = 0; i < files.length; i += MAX_SCORE_FILES) {
+    const part = files.slice(i, i + MAX_SCORE_FILES);
+    const r = await runJob(daemon, `medad: scoring ${path.basename(folder)}${files.length > MAX_SCORE_FILES ? ` (${i + part.length}/${files.length})` : ''}`, ScoreImagesRequest, { runDir, files: part });
+    if (!r) return undefined;
+    all.jobId = r.jobId;
+    all.scores.push(...r.scores);
+    all.failures.push(...r.failures);
+  }
+  return all;
 }

@@ -8,7 +8,7 @@ let interrupts = 0;
 process.on('SIGINT', () => {
   interrupts++;
   if (interrupts === 1) {
-    process.stderr.write('\nmedad: cancelling at the next safe point (Ctrl-C again to quit now)...\n');
+    process.stderr.write('\nmedad: cancelling after the current step (Ctrl-C again to quit now)...\n');
     controller.abort();
   } else {
     process.stderr.write('medad: quit\n');

@@ -55,13 +55,29 @@ export interface PathHit {
   node?: Node | null;
 }
 
+/** Key -> first pair of a mapping, built once per mapping: a scan per look-up made 60k-key diagnostics quadratic. */
+const keyIndex = new WeakMap<object, Map<string, Pair>>();
+
+function pairOf(map: { items: Pair[] }, key: string): Pair | undefined {
+  let index = keyIndex.get(map);
+  if (!index || index.size === 0) {
+    index = new Map();
+    for (const p of map.items) {
+      const k = keyName(p);
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    keyIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** Follows a key path through a parsed document; undefined when a segment does not exist. */
 export function findPath(doc: Document, path: KeyPath): PathHit | undefined {
   let node: unknown = doc.contents;
   let hit: PathHit = { node: doc.contents as Node | null };
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyName(p) === String(seg));
+      const pair = pairOf(node as { items: Pair[] }, String(seg));
       if (!pair) return undefined;
       node = pair.value;
       hit = { pair, node: isNode(pair.value) ? pair.value : null };

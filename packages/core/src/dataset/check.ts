@@ -7,6 +7,7 @@ import type { ConfigIssue } from '../config/issues.js';
 import { TextLines, rangeOfPath, type KeyPath } from '../config/positions.js';
 import { ImageReadError, probeFile } from '../io/index.js';
 import { mapLimit } from './concurrency.js';
+import { groupStraddles } from './groups.js';
 import { checkLeakage, type LeakageGroup, type LeakageReport } from './leakage.js';
 import { parseDatasetConfig, problemsToIssues } from './load.js';
 import { resolveDataset } from './resolve.js';
@@ -111,6 +112,25 @@ function poolOverlap(text: string, resolved: ResolvedDataset): ConfigIssue[] {
   ];
 }
 
+/** Groups (config key `group`, e.g. patients) with images on both sides of a split: the given splits leak. */
+function straddles(text: string, config: DatasetConfig, resolved: ResolvedDataset, max = 20): ConfigIssue[] {
+  if (!config.group) return [];
+  const found = groupStraddles(allItems(resolved));
+  const by = 'column' in config.group ? config.group.column : 'dicom' in config.group ? config.group.dicom : 'pattern';
+  const issues = found.slice(0, max).map((g) =>
+    issueAt(
+      text,
+      ['group'],
+      'warning',
+      'group-straddle',
+      `Group '${g.group}' (${by}) straddles the splits: ${Object.entries(g.splits).map(([k, n]) => `${k} ${n}`).join(', ')}; its images should all be on one side (${few(g.files.map((f) => path.basename(f)))})`,
+      g.files.slice(0, 20).map((file) => ({ file, message: `an image of group '${g.group}'` })),
+    ),
+  );
+  if (found.length > max) issues.push(issueAt(text, ['group'], 'warning', 'group-straddle', `${found.length - max} more group(s) straddle the splits`));
+  return issues;
+}
+
 const KIND_TEXT = { file: 'identical file', pixels: 'identical pixels', near: 'near-duplicate' } as const;
 
 function leakageIssue(text: string, config: DatasetConfig, resolved: ResolvedDataset, g: LeakageGroup): ConfigIssue {
@@ -120,7 +140,8 @@ function leakageIssue(text: string, config: DatasetConfig, resolved: ResolvedDat
   const at = testItem ? keyOf(config, testItem) : ['sources'];
   const message =
     `Train/test leakage (${KIND_TEXT[g.kind]}): test ${few(tests.map((m) => path.basename(m.path)), 2)} ` +
-    `duplicates ${others.map((m) => m.split).filter((s, i, a) => a.indexOf(s) === i).join('/')} ${few(others.map((m) => path.basename(m.path)), 2)}`;
+    `duplicates ${others.map((m) => m.split).filter((s, i, a) => a.indexOf(s) === i).join('/')} ${few(others.map((m) => path.basename(m.path)), 2)}` +
+    (g.groups ? (g.groups.length === 1 ? ` (one group: '${g.groups[0]}')` : ` (groups ${few(g.groups.map((k) => `'${k}'`), 3)})`) : '');
   const related = g.pairs.slice(0, 20).flatMap((p) => [
     { file: p.b.path, message: `${p.b.split} image of a ${KIND_TEXT[p.kind]} pair (pHash distance ${p.distance}, detail correlation ${p.correlation.toFixed(2)})` },
     { file: p.a.path, message: `its ${p.a.split} duplicate` },
@@ -158,6 +179,7 @@ export async function checkDatasetConfig(text: string, file: string, opts: Datas
   issues.push(...(await readability(text, config, resolved, opts.signal)));
   issues.push(...imbalance(text, config, resolved, opts.imbalance ?? 0.1));
   issues.push(...poolOverlap(text, resolved));
+  issues.push(...straddles(text, config, resolved));
   if (opts.leakage !== false) issues.push(...(await leakage(text, config, resolved, opts)));
   opts.signal?.throwIfAborted();
   return issues.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);

@@ -1,6 +1,8 @@
 // File discovery for dataset sources, and a small CSV reader for manifests.
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isDicomMagic, readHead } from '../io/detect.js';
+import { subfolderNames, walkFiles } from '../io/walk.js';
 
 export type ImageKind = 'image' | 'dicom' | 'nifti';
 
@@ -40,34 +42,36 @@ export async function isFile(p: string): Promise<boolean> {
   );
 }
 
-/** Sorted absolute paths of image files of the given kinds under `dir` (hidden entries skipped). */
-export async function listImages(dir: string, kinds: ImageKind[], recursive = true): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true });
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (recursive) await walk(full);
-      } else if (e.isFile()) {
-        const kind = kindOfFile(e.name);
-        if (kind && kinds.includes(kind)) out.push(full);
-      }
-    }
-  };
-  await walk(dir);
-  return out.sort();
+/**
+ * A DICOM file as PACS exports and DICOMDIR media hold them: no extension, the 'DICM' magic at 128. The DICOMDIR
+ * index itself is no image (its entries are found by walking the folders).
+ */
+async function isExtensionlessDicom(file: string, name: string): Promise<boolean> {
+  if (path.extname(name) !== '' || name.toUpperCase() === 'DICOMDIR') return false;
+  try {
+    return isDicomMagic(await readHead(file, 132));
+  } catch {
+    return false;
+  }
 }
 
-/** Names of the visible subfolders of `dir`, sorted. */
-export async function subfolders(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
+/**
+ * Sorted absolute paths of image files of the given kinds under `dir` (hidden entries skipped, symlinks followed);
+ * with 'dicom', also files without an extension that are DICOM (series folders of IM0001, 1.2.840....).
+ */
+export async function listImages(dir: string, kinds: ImageKind[], recursive = true): Promise<string[]> {
+  return walkFiles(dir, {
+    recursive,
+    accept: async (name, full) => {
+      const kind = kindOfFile(name);
+      if (kind) return kinds.includes(kind);
+      return kinds.includes('dicom') && (await isExtensionlessDicom(full, name));
+    },
+  });
 }
+
+/** Names of the visible subfolders of `dir` (symlinked folders too), sorted. */
+export const subfolders = subfolderNames;
 
 /** RFC-4180-ish CSV: quoted fields with "" escapes; returns rows with their 1-based line numbers. */
 export function parseCsv(text: string): { line: number; cells: string[] }[] {

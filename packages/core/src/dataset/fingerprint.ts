@@ -1,7 +1,6 @@
 // Per-file fingerprints for leakage checks: SHA-256 of the bytes, SHA-256 of the decoded pixels, and a pHash.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { ImageReadError, decodeFile, resizeImage } from '../io/index.js';
+import { ImageReadError, decodeFile, readRegularFile, resizeImage } from '../io/index.js';
 import type { DecodeOptions, DecodedImage } from '../io/index.js';
 import { perceptualHash } from './phash.js';
 import type { HashBits } from './phash.js';
@@ -75,8 +74,9 @@ export async function fingerprintFile(
 ): Promise<Fingerprint> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readRegularFile(file);
   } catch (e) {
+    if (e instanceof ImageReadError) throw e;
     throw new ImageReadError(file, `cannot read: ${(e as Error).message}`);
   }
   const fileHash = createHash('sha256').update(bytes).digest('hex');

@@ -20,6 +20,9 @@ function table(rows: string[][]): string[] {
   );
 }
 
+/** A UID's last 12 characters: enough to tell series apart in a table. */
+const short = (uid: string) => (uid.length > 14 ? `…${uid.slice(-12)}` : uid);
+
 const more = (n: number, limit: number) => (n > limit ? [`  ... and ${n - limit} more`] : []);
 
 export function formatSummary(s: DatasetSummary, opts: FormatOptions = {}): string {
@@ -52,6 +55,18 @@ export function formatSummary(s: DatasetSummary, opts: FormatOptions = {}): stri
       out.push(`    ${rel(m.mask)}: ${m.maskSize} vs image ${m.imageSize}`);
     out.push(...more(s.masks.sizeMismatch.length, limit).map((l) => `  ${l}`));
   }
+  if (s.dicom) {
+    const d = s.dicom;
+    out.push(`DICOM: ${d.files} file(s), ${d.patients} patient(s), ${d.studies} stud(ies), ${d.series.length} series`);
+    out.push(`  transfer syntaxes: ${d.transferSyntaxes.map((t) => `${t.name} ${t.count}`).join(', ')}`);
+    out.push(
+      ...table([
+        ['patient', 'study', 'series', 'modality', 'files', 'splits'],
+        ...d.series.slice(0, limit).map((x) => [x.patientId, short(x.studyInstanceUid), `${x.seriesNumber ?? ''} ${short(x.seriesInstanceUid)}`.trim(), x.modality ?? '', String(x.files), x.splits.join('/')]),
+      ]).map((l) => `  ${l}`),
+    );
+    out.push(...more(d.series.length, limit));
+  }
   out.push(`Unreadable: ${s.unreadable.length}`);
   for (const u of s.unreadable.slice(0, limit)) out.push(`  ${rel(u.path)}: ${u.reason}`);
   out.push(...more(s.unreadable.length, limit));
@@ -71,7 +86,8 @@ function pairLine(p: LeakagePair, rel: (p: string) => string): string {
 function groupLines(groups: LeakageGroup[], limit: number, rel: (p: string) => string): string[] {
   const out: string[] = [];
   groups.slice(0, limit).forEach((g, i) => {
-    out.push(`  group ${i + 1}: ${g.members.length} images, ${g.kind}`);
+    const who = g.groups ? `, ${g.groups.length === 1 ? 'one group' : 'groups'} ${g.groups.join(', ')}` : '';
+    out.push(`  group ${i + 1}: ${g.members.length} images, ${g.kind}${who}`);
     for (const p of g.pairs.slice(0, limit)) out.push(`    ${pairLine(p, rel)}`);
     out.push(...more(g.pairs.length, limit).map((l) => `  ${l}`));
   });

@@ -10,3 +10,5 @@ export * from './format.js';
 export { perceptualHash, hamming, hashToHex, type HashBits } from './phash.js';
 export { mulberry32 } from './random.js';
 export type { ProgressOptions } from './concurrency.js';
+export * from './audit/index.js';
+export { groupStraddles, groupOf, type Straddle } from './groups.js';

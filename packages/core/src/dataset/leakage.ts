@@ -28,6 +28,8 @@ export interface ItemRef {
   path: string;
   split: Split;
   className: string;
+  /** The item's group (config key `group`, e.g. the patient), when the config groups images. */
+  group?: string;
 }
 
 export interface LeakagePair {
@@ -45,6 +47,8 @@ export interface LeakageGroup {
   pairs: LeakagePair[];
   /** The strongest kind among its pairs (file > pixels > near). */
   kind: DuplicateKind;
+  /** Distinct groups (patients) of its members, when the config groups images: one means one patient's images. */
+  groups?: string[];
 }
 
 export interface LeakageReport {
@@ -72,7 +76,7 @@ export interface LeakageOptions extends ProgressOptions {
 }
 
 const RANK: Record<DuplicateKind, number> = { file: 0, pixels: 1, near: 2 };
-const ref = (it: DatasetItem): ItemRef => ({ path: it.path, split: it.split, className: it.className });
+const ref = (it: DatasetItem): ItemRef => ({ path: it.path, split: it.split, className: it.className, ...(it.group !== undefined ? { group: it.group } : {}) });
 
 interface Printed {
   item: DatasetItem;
@@ -189,6 +193,10 @@ export function groupPairs(pairs: LeakagePair[]): LeakageGroup[] {
   const out = [...groups.values()];
   for (const g of out)
     g.members.sort((x, y) => x.split.localeCompare(y.split) || x.path.localeCompare(y.path));
+  for (const g of out) {
+    const keys = [...new Set(g.members.flatMap((m) => (m.group !== undefined ? [m.group] : [])))].sort();
+    if (keys.length) g.groups = keys;
+  }
   return out.sort((x, y) => y.members.length - x.members.length || RANK[x.kind] - RANK[y.kind]);
 }
 

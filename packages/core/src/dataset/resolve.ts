@@ -15,6 +15,7 @@ import type { Candidate } from './sources.js';
 import { collectSource } from './sources.js';
 import { isDirectory, listImages } from './files.js';
 import { shuffled, streamFor } from './random.js';
+import { assignGroups, byGroup, drawGroups, groupOf } from './groups.js';
 import type { DatasetConfig, FolderLikeSource } from './schema.js';
 import type { DatasetItem, DatasetProblem, ResolvedDataset, Split } from './types.js';
 
@@ -28,12 +29,16 @@ export async function resolveDataset(config: DatasetConfig, configDir: string): 
   const problems: DatasetProblem[] = [];
   const all: Candidate[] = [];
   for (let i = 0; i < config.sources.length; i++) {
-    const got = await collectSource(config.sources[i], i, configDir);
+    const got = await collectSource(config.sources[i], i, configDir, config.group && 'column' in config.group ? config.group.column : undefined);
     all.push(...got.items);
     problems.push(...got.problems);
   }
   warnDuplicatePaths(all, problems);
   const seed = config.seed ?? 0;
+  const grouped = !!config.group;
+  if (config.group && 'column' in config.group && !config.sources.some((s) => s.layout === 'manifest'))
+    problems.push({ severity: 'error', code: 'group', path: ['group', 'column'], message: 'group.column needs a manifest source (a CSV column to read)' });
+  if (config.group) await assignGroups(config.group, configDir, all, problems);
 
   let trainNormals = all.filter((c) => c.split === 'train' && c.label === 0).sort(byPath);
   const trainAnomalies = all.filter((c) => c.split === 'train' && c.label === 1).sort(byPath);
@@ -46,7 +51,9 @@ export async function resolveDataset(config: DatasetConfig, configDir: string): 
       trainNormals.length < 2
         ? 0
         : Math.min(trainNormals.length - 1, Math.max(1, Math.round(v.fraction * trainNormals.length)));
-    const held = new Set(shuffled(trainNormals, streamFor(seed, 'validation')).slice(0, k));
+    const rand = streamFor(seed, 'validation');
+    // Grouped: whole groups, never all of them, until about k images are held out.
+    const held = new Set(grouped ? holdOutGroups(trainNormals, k, rand) : shuffled(trainNormals, rand).slice(0, k));
     validation.push(...trainNormals.filter((c) => held.has(c)));
     trainNormals = trainNormals.filter((c) => !held.has(c));
   } else if (v && 'folder' in v) {
@@ -80,9 +87,12 @@ export async function resolveDataset(config: DatasetConfig, configDir: string): 
 
   let unlabelled: Candidate[] = [];
   if (config.unlabelled) {
-    const pool = await poolCandidates(config, configDir, all, trainNormals, trainAnomalies, problems);
+    // A group held out for validation keeps its training anomalies out of the pool too.
+    const validationGroups = new Set(grouped ? validation.map(groupOf) : []);
+    const anomalies = trainAnomalies.filter((c) => !validationGroups.has(groupOf(c)));
+    const pool = await poolCandidates(config, configDir, all, trainNormals, anomalies, problems);
     if (pool) {
-      unlabelled = drawPool(pool, config.unlabelled, seed, problems);
+      unlabelled = drawPool(pool, config.unlabelled, seed, problems, grouped);
       const drawn = new Set(unlabelled);
       const moved = trainNormals.filter((c) => drawn.has(c)).length;
       if (moved > 0) {
@@ -191,15 +201,25 @@ function drawPool(
   cfg: NonNullable<DatasetConfig['unlabelled']>,
   seed: number,
   problems: DatasetProblem[],
+  grouped = false,
 ): Candidate[] {
   const rand = streamFor(cfg.seed ?? seed, 'unlabelled');
   const sorted = pool.slice().sort(byPath);
   const warn = (message: string, key = 'size') =>
     problems.push({ severity: 'warning', code: 'pool', path: ['unlabelled', key], message });
+  // Whole groups only: the pool may come out smaller than asked when no remaining group fits exactly.
+  const byGroups = (quota: number | [number, number]): Candidate[] => {
+    const drawn = shuffled(drawGroups(sorted, quota, rand), rand);
+    const want = typeof quota === 'number' ? quota : quota[0] + quota[1];
+    if (drawn.length < want && want <= sorted.length)
+      warn(`Unlabelled pool has ${drawn.length} image(s), not ${want}: whole groups (config key 'group') did not fit exactly`);
+    return drawn;
+  };
   if (cfg.anomalyRate === undefined) {
     const size = cfg.size ?? sorted.length;
     if (size > sorted.length)
       warn(`Only ${sorted.length} image(s) available for the unlabelled pool (size ${size} asked)`);
+    if (grouped) return byGroups(Math.min(size, sorted.length));
     return shuffled(sorted, rand).slice(0, size);
   }
   if (sorted.some((c) => c.labelKnown === false)) {
@@ -226,6 +246,18 @@ function drawPool(
     size = maxSize;
   }
   const nA = Math.round(size * r);
+  if (grouped) return byGroups([size - nA, nA]);
   const drawn = [...shuffled(normals, rand).slice(0, size - nA), ...shuffled(anomalies, rand).slice(0, nA)];
   return shuffled(drawn, rand);
+}
+
+/** Whole groups of training normals, in seeded random order, until at least k images; always leaves one group. */
+function holdOutGroups(items: Candidate[], k: number, rand: () => number): Candidate[] {
+  const groups = shuffled(byGroup(items), rand);
+  const held: Candidate[] = [];
+  for (const g of groups.slice(0, -1)) {
+    if (held.length >= k) break;
+    held.push(...g);
+  }
+  return held;
 }

@@ -84,6 +84,7 @@ export const manifestSourceSchema = z
       'CSV with columns `path,label,class,split,mask`; paths in it are relative to the CSV folder',
     ),
     root: relPath('Folder the CSV paths are relative to. Default: the CSV folder').optional(),
+    window: window.optional(),
   })
   .describe(
     'Images listed in a CSV manifest: split `train`/`test`/`validation` (or `val`), other split names are pools.',
@@ -162,6 +163,41 @@ export const unlabelledSchema = z
     'Optional unlabelled pool (images of unknown label) for dual-distribution / semi-supervised methods.',
   );
 
+export const groupSchema = z
+  .union([
+    z
+      .strictObject({ column: z.string().min(1).describe('Manifest column holding the group key, e.g. `patient_id`.') })
+      .describe('Group by a manifest column.'),
+    z
+      .strictObject({
+        dicom: z
+          .enum(['PatientID', 'StudyInstanceUID', 'SeriesInstanceUID'])
+          .describe('DICOM attribute read from each file\'s header.'),
+      })
+      .describe('Group DICOM files by a header attribute.'),
+    z
+      .strictObject({
+        pattern: z
+          .string()
+          .min(1)
+          .refine((p) => {
+            try {
+              new RegExp(p);
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'not a valid regular expression')
+          .describe(
+            'Regular expression on the image path relative to this config (with `/`); the first capture group (else the whole match) is the key, e.g. `(patient\\d+)`.',
+          ),
+      })
+      .describe('Group by a pattern in the file path.'),
+  ])
+  .describe(
+    'Keeps the images of one group (e.g. one patient) on one side of every split medad makes (validation hold-out, unlabelled pool); `dataset check` reports groups that straddle the given train/test split. `{column}`, `{dicom}` or `{pattern}`. Default: no grouping (each image its own group).',
+  );
+
 export const datasetConfigSchema = z
   .strictObject({
     medad: z.literal('dataset').describe('Marks this file as a medad dataset config.'),
@@ -171,6 +207,7 @@ export const datasetConfigSchema = z
     sources: z.array(sourceSchema).min(1).describe('Image sources; their items are concatenated.'),
     validation: validationSchema.optional(),
     unlabelled: unlabelledSchema.optional(),
+    group: groupSchema.optional(),
   })
   .describe(
     'A medad dataset: training normals, test images with labels (and masks), validation and unlabelled pool.',
@@ -178,4 +215,5 @@ export const datasetConfigSchema = z
 
 export type DatasetConfig = z.infer<typeof datasetConfigSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
+export type GroupConfig = z.infer<typeof groupSchema>;
 export type FolderLikeSource = Exclude<SourceConfig, { layout: 'manifest' }>;

@@ -21,7 +21,7 @@ const few = (names: string[]) =>
   names.slice(0, SHOWN).join(', ') + (names.length > SHOWN ? `, ... (${names.length} in all)` : '');
 
 function decodeOptionsOf(src: SourceConfig): DecodeOptions | undefined {
-  if (src.layout === 'dicom') return src.window ? { dicom: { window: src.window } } : undefined;
+  if (src.layout === 'dicom' || src.layout === 'manifest') return src.window ? { dicom: { window: src.window } } : undefined;
   if (src.layout === 'nifti' && (src.slices || src.clip))
     return { nifti: { ...src.slices, ...(src.clip ? { clipPercentiles: src.clip } : {}) } };
   return undefined;
@@ -154,6 +154,7 @@ async function collectManifest(
   src: Extract<SourceConfig, { layout: 'manifest' }>,
   index: number,
   configDir: string,
+  groupColumn?: string,
 ): Promise<Collected> {
   const at: KeyPath = ['sources', index, 'file'];
   const problems: DatasetProblem[] = [];
@@ -186,6 +187,17 @@ async function collectManifest(
     });
     return { items: [], problems };
   }
+  const iGroup = groupColumn ? col(groupColumn.trim().toLowerCase()) : -1;
+  if (groupColumn && iGroup < 0)
+    problems.push({
+      severity: 'error',
+      code: 'group',
+      path: ['group', 'column'],
+      file,
+      line: 1,
+      message: `${file}:1: no column '${groupColumn}' to group by (found: ${cols.join(', ')})`,
+    });
+  const decode = decodeOptionsOf(src);
   const items: Candidate[] = [];
   const missing: string[] = [];
   const rowProblem = (line: number, message: string) =>
@@ -220,7 +232,10 @@ async function collectManifest(
     }
     const abs = path.resolve(base, rel);
     const maskRel = get(iMask);
+    const group = get(iGroup);
     items.push({
+      ...(decode ? { decode } : {}),
+      ...(group ? { group } : {}),
       path: abs,
       label,
       className,
@@ -261,8 +276,8 @@ async function collectManifest(
   return { items: present, problems };
 }
 
-export async function collectSource(src: SourceConfig, index: number, configDir: string): Promise<Collected> {
+export async function collectSource(src: SourceConfig, index: number, configDir: string, groupColumn?: string): Promise<Collected> {
   return src.layout === 'manifest'
-    ? collectManifest(src, index, configDir)
+    ? collectManifest(src, index, configDir, groupColumn)
     : collectFolder(src, index, configDir);
 }

@@ -1,5 +1,5 @@
 // Dataset summary from file headers only: counts, sizes, bit depths, formats, masks and unreadable files.
-import { ImageReadError, probeFile } from '../io/index.js';
+import { DEFAULT_MAX_PIXELS, ImageReadError, probeFile, readDicomIds, type DicomIds } from '../io/index.js';
 import type { ProbeResult } from '../io/index.js';
 import { mapLimit } from './concurrency.js';
 import type { ProgressOptions } from './concurrency.js';
@@ -32,13 +32,35 @@ export interface DatasetSummary {
     sizeMismatch: { image: string; mask: string; imageSize: string; maskSize: string }[];
   };
   unreadable: { path: string; reason: string }[];
+  /** DICOM files by patient, study and series (absent without DICOM files). */
+  dicom?: DicomSummary;
+}
+
+export interface DicomSeries {
+  patientId: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  modality?: string;
+  seriesNumber?: number;
+  /** Files of the series in this dataset, and the splits they are in. */
+  files: number;
+  splits: Split[];
+}
+
+export interface DicomSummary {
+  files: number;
+  patients: number;
+  studies: number;
+  series: DicomSeries[];
+  transferSyntaxes: { name: string; count: number }[];
 }
 
 const SPLITS: Split[] = ['train', 'validation', 'test', 'unlabelled'];
 
-async function probe(file: string): Promise<ProbeResult | { error: string }> {
+/** Header facts, or why the file cannot be used (a size above the decoder's pixel limit counts: it is refused). */
+async function probe(file: string, maxPixels: number): Promise<ProbeResult | { error: string }> {
   try {
-    return await probeFile(file);
+    return await probeFile(file, { maxPixels });
   } catch (e) {
     return { error: e instanceof ImageReadError ? e.reason : (e as Error).message };
   }
@@ -65,7 +87,8 @@ export async function summariseDataset(
   }
   // Probe images and masks together so the progress total is honest.
   const files = [...items.map((it) => it.path), ...items.flatMap((it) => (it.mask ? [it.mask] : []))];
-  const probes = await mapLimit(files, 8, probe, opts);
+  const limitOf = new Map(items.map((it) => [it.path, it.decode?.maxPixels ?? DEFAULT_MAX_PIXELS]));
+  const probes = await mapLimit(files, 8, (f) => probe(f, limitOf.get(f) ?? DEFAULT_MAX_PIXELS), opts);
   const byFile = new Map(files.map((f, i) => [f, probes[i]]));
 
   const ok: ProbeResult[] = [];
@@ -99,6 +122,11 @@ export async function summariseDataset(
         maskSize: `${mask.width}x${mask.height}`,
       });
   }
+  const dicomItems = items.filter((it) => {
+    const p = byFile.get(it.path)!;
+    return !('error' in p) && p.format === 'dicom';
+  });
+  const dicom = dicomItems.length ? await summariseDicom(dicomItems, opts) : undefined;
   const testHasMasks = resolved.test.some((it) => it.mask);
   return {
     total: items.length,
@@ -119,5 +147,41 @@ export async function summariseDataset(
       sizeMismatch,
     },
     unreadable,
+    ...(dicom ? { dicom } : {}),
+  };
+}
+
+/** Patients, studies and series of the DICOM files, from their headers (a missing UID counts as 'unknown'). */
+async function summariseDicom(items: DatasetItem[], opts: ProgressOptions): Promise<DicomSummary> {
+  const ids = await mapLimit(items, 8, (it) => readDicomIds(it.path).catch((): DicomIds | undefined => undefined), { signal: opts.signal });
+  const series = new Map<string, DicomSeries>();
+  const syntaxes: string[] = [];
+  items.forEach((it, i) => {
+    const d = ids[i];
+    if (!d) return;
+    syntaxes.push(d.transferSyntax);
+    const key = `${d.patientId}\u0000${d.studyInstanceUid}\u0000${d.seriesInstanceUid}`;
+    const s = series.get(key) ?? {
+      patientId: d.patientId ?? 'unknown',
+      studyInstanceUid: d.studyInstanceUid ?? 'unknown',
+      seriesInstanceUid: d.seriesInstanceUid ?? 'unknown',
+      ...(d.modality ? { modality: d.modality } : {}),
+      ...(d.seriesNumber !== undefined ? { seriesNumber: d.seriesNumber } : {}),
+      files: 0,
+      splits: [],
+    };
+    s.files++;
+    if (!s.splits.includes(it.split)) s.splits.push(it.split);
+    series.set(key, s);
+  });
+  const list = [...series.values()].sort(
+    (a, b) => a.patientId.localeCompare(b.patientId) || a.studyInstanceUid.localeCompare(b.studyInstanceUid) || (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0),
+  );
+  return {
+    files: ids.filter(Boolean).length,
+    patients: new Set(list.map((s) => s.patientId)).size,
+    studies: new Set(list.map((s) => `${s.patientId}\u0000${s.studyInstanceUid}`)).size,
+    series: list,
+    transferSyntaxes: [...tally(syntaxes)].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count),
   };
 }

@@ -19,6 +19,8 @@ export interface DatasetItem {
   decode?: DecodeOptions;
   /** false only for pool images whose label is unknown. */
   labelKnown?: false;
+  /** Group key (e.g. the patient) when the config groups images; splits keep a group on one side. */
+  group?: string;
 }
 
 /** A problem found while resolving: `path` is the config key to underline (see rangeOfPath). */

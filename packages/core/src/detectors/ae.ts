@@ -11,7 +11,7 @@ export class AeDetector extends ReconstructionDetector {
   readonly name: string = 'ae';
 
   constructor(params: AeParams, inputSize: InputSize) {
-    super(params, inputSize, new ConvAENet({ inputSize, channels: params.channels, latent: params.latent, zOut: params.latent, outChannels: 1 }));
+    super(params, inputSize, new ConvAENet({ inputSize, channels: params.channels, latent: params.latent, zOut: params.latent, outChannels: 1, hidden: params.hidden }));
   }
 
   protected reconstruct(x: tf.Tensor4D, training: boolean): tf.Tensor4D {

@@ -14,7 +14,7 @@ export class AeuDetector extends ReconstructionDetector {
   readonly name = 'aeu';
 
   constructor(params: AeParams, inputSize: InputSize) {
-    super(params, inputSize, new ConvAENet({ inputSize, channels: params.channels, latent: params.latent, zOut: params.latent, outChannels: 2 }));
+    super(params, inputSize, new ConvAENet({ inputSize, channels: params.channels, latent: params.latent, zOut: params.latent, outChannels: 2, hidden: params.hidden }));
   }
 
   /** The decoder's predicted mean and (unclipped) log-variance, both [n, H, W, 1]. */

@@ -99,10 +99,23 @@ export interface Detector {
 
 /** The error a cancelled fit throws (name 'AbortError', like fetch and DOM APIs). */
 export class AbortError extends Error {
-  constructor(message = 'training was cancelled') {
+  constructor(
+    message = 'training was cancelled',
+    /** The step reached (and checkpointed) when a fit was cancelled. */
+    readonly step?: number,
+  ) {
     super(message);
     this.name = 'AbortError';
   }
+}
+
+/**
+ * Lets pending I/O and messages run (a SIGINT handler, a worker's 'abort' message): the training loops await it
+ * before each step, since a step's own awaits resolve as microtasks and would never let an abort in. Costs a few
+ * microseconds (see bench/step-yield.bench.ts).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Steps in one epoch: a final batch of a single image is dropped, since batch norm cannot train on it. */

@@ -29,7 +29,7 @@ export class MemaeDetector extends ReconstructionDetector {
     private readonly p: MemaeParams,
     inputSize: InputSize,
   ) {
-    super(p, inputSize, new ConvAENet({ inputSize, channels: p.channels, latent: p.latent, zOut: p.latent, outChannels: 1 }));
+    super(p, inputSize, new ConvAENet({ inputSize, channels: p.channels, latent: p.latent, zOut: p.latent, outChannels: 1, hidden: p.hidden }));
     // MemAE's initialisation: U(-1/sqrt(dim), 1/sqrt(dim)).
     this.params.add('memory', [p.memorySize, p.latent], torchUniform(p.latent));
     this.lambda = p.shrinkThreshold ?? 1 / p.memorySize;

@@ -11,6 +11,11 @@ export interface DetectorMeta<S extends z.ZodType = z.ZodType> {
   requires?: { secondOrderGradients?: boolean };
   /** Extra data the pipeline must hand to fit(): the unlabelled pool and/or the validation normals. */
   uses?: { unlabelled?: boolean; validation?: boolean };
+  /**
+   * Maps the params saved in an older detector.json to today's meaning before they are parsed (loadDetector only):
+   * a default that changed must not change what a saved model is.
+   */
+  upgradeSaved?: (params: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export type DetectorFactory<S extends z.ZodType> = (params: z.output<S>, inputSize: InputSize) => Detector;

@@ -1,7 +1,7 @@
 // The training loop every single-optimiser detector shares: seeded epochs of shuffled batches, Adam, progress with
 // an ETA, cancellation between steps, atomic checkpoints and exact resume.
 import * as tf from '@tensorflow/tfjs';
-import { AbortError, stepsPerEpoch, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
+import { AbortError, stepsPerEpoch, yieldToEventLoop, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
 import { resumeRunCheckpoint, saveRunCheckpoint, type RunIdentity } from './checkpoint.js';
 import type { ParamStore } from './layers.js';
 import { mixSeed } from './rng.js';
@@ -20,6 +20,12 @@ export interface Trainable {
   readonly params: ParamStore;
   /** Training-mode loss of one batch [n, H, W, 1]; runs inside the optimiser's gradient tape and a tidy. */
   trainLoss(x: tf.Tensor4D, ctx: StepContext): tf.Scalar;
+  /**
+   * Adam settings other than PyTorch's defaults (DDAD's official trainer uses beta1 0.5 and weight decay). Weight
+   * decay is PyTorch Adam's L2 form: wd * w added to every trainable parameter's gradient (as 0.5 * wd * |w|^2 in
+   * the loss).
+   */
+  readonly adam?: { beta1?: number; weightDecay?: number };
 }
 
 // PyTorch's Adam defaults (the reference); tf's default epsilon depends on the backend.
@@ -59,9 +65,15 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
   const totalSteps = spe * opts.epochs;
   const px = model.inputSize.height * model.inputSize.width;
   const lossEvery = Math.max(1, opts.lossEvery ?? 10);
-  const optimizer = tf.train.adam(opts.lr, BETA1, BETA2, EPSILON);
+  const optimizer = tf.train.adam(opts.lr, model.adam?.beta1 ?? BETA1, BETA2, EPSILON);
+  const weightDecay = model.adam?.weightDecay ?? 0;
   model.params.clearDerived(); // inference caches of the weights about to change: free them while training
   const vars = model.params.trainable();
+  const lossOf = (x: tf.Tensor4D, ctx: StepContext): tf.Scalar => {
+    const loss = model.trainLoss(x, ctx);
+    if (weightDecay === 0) return loss;
+    return tf.add(loss, tf.mul(0.5 * weightDecay, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+  };
   let step = 0;
   let losses: { step: number; loss: number }[] = [];
 
@@ -90,16 +102,17 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
       for await (const batch of data.batches(opts.batchSize, mixSeed(opts.seed, epoch, 0x5eed), fromBatch)) {
         const n = batch.length / px;
         if (n < 2) continue; // stepsPerEpoch already excludes it
+        await yieldToEventLoop();
         if (opts.signal?.aborted) {
           await checkpoint();
-          throw new AbortError(`fit(${model.name}) cancelled after step ${step}`);
+          throw new AbortError(`fit(${model.name}) cancelled after step ${step}`, step);
         }
         const ts = performance.now();
         const x = tf.tensor4d(batch, [n, model.inputSize.height, model.inputSize.width, 1]);
         const ctx: StepContext = { step, seed: opts.seed };
         let cost: tf.Scalar | null;
         try {
-          cost = optimizer.minimize(() => model.trainLoss(x, ctx), true, vars);
+          cost = optimizer.minimize(() => lossOf(x, ctx), true, vars);
         } finally {
           x.dispose();
         }

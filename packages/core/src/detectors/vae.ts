@@ -21,7 +21,7 @@ export class VaeDetector extends ReconstructionDetector {
     private readonly p: VaeParams,
     inputSize: InputSize,
   ) {
-    super(p, inputSize, new ConvAENet({ inputSize, channels: p.channels, latent: p.latent, zOut: 2 * p.latent, outChannels: 1 }));
+    super(p, inputSize, new ConvAENet({ inputSize, channels: p.channels, latent: p.latent, zOut: 2 * p.latent, outChannels: 1, hidden: p.hidden }));
   }
 
   private split(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {

@@ -8,6 +8,7 @@ import { parseYamlDocument } from '../config/yaml.js';
 import { DETECTOR_ALIASES, didYouMean } from '../config/did-you-mean.js';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { checkOutputRoot } from '../pipeline/output-root.js';
 import { experimentConfigSchema, type ExperimentConfig } from './schema.js';
 
 export interface LoadedExperiment {
@@ -66,6 +67,14 @@ export async function checkExperiment(text: string, value: ExperimentConfig, dir
       await fs.access(target);
     } catch {
       issues.push(issueAt(text, ['dataset'], `dataset: no such file: ${target}`, 'path-missing'));
+    }
+  }
+  const out = (value as { output?: { dir?: string } }).output?.dir;
+  if (out) {
+    try {
+      checkOutputRoot(path.resolve(dir, out));
+    } catch (e) {
+      issues.push(issueAt(text, ['output', 'dir'], (e as Error).message, 'output-dir'));
     }
   }
   return issues;

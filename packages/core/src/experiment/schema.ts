@@ -33,7 +33,7 @@ const inputSchema = z
   .strictObject({
     size: z.tuple([z.number().int().min(8).max(1024), z.number().int().min(8).max(1024)]).default([64, 64])
       .describe('Network input size `[height, width]` in pixels. Default `[64, 64]`.'),
-    resize: z.enum(['area', 'bilinear']).default('area').describe('Resampling used to reach the input size: `area` (averaging, best for downsizing) or `bilinear`. Default `area`.'),
+    resize: z.enum(['area', 'bilinear', 'pil-bilinear']).default('area').describe('Resampling used to reach the input size: `area` (averaging, best for downsizing), `bilinear` (2 taps, not antialiased) or `pil-bilinear` (PIL\'s antialiased bilinear, as torchvision/PyTorch reference code resizes). Default `area`.'),
     normalise: z.enum(['minus1to1', 'zscore']).default('minus1to1').describe('Pixel scaling: `minus1to1` maps [0, 1] to [-1, 1]; `zscore` gives each image zero mean and unit variance. Default `minus1to1`.'),
   })
   .describe('How images are prepared before the detector sees them.');

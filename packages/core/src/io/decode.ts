@@ -1,9 +1,9 @@
 // Entry points: pick the reader by magic bytes and turn every failure into an ImageReadError naming the file.
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { detectFormat, HEAD_BYTES } from './detect.js';
 import { decodeDicom, probeDicom } from './dicom.js';
 import { decodeNifti, probeNifti } from './nifti.js';
+import { openRegular, withFileTimeout } from './open-regular.js';
 import { decodeRaster, probeRaster } from './raster.js';
 import {
   DEFAULT_MAX_PIXELS,
@@ -22,7 +22,7 @@ async function guarded<T>(file: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     if (e instanceof ImageReadError) throw e;
-    throw new ImageReadError(file, e instanceof Error ? e.message : String(e));
+    throw new ImageReadError(file, e instanceof Error ? e.message : String(e), { cause: e });
   }
 }
 
@@ -53,17 +53,11 @@ const WHOLE_RASTER_BYTES = 32 * 2 ** 20;
  * that is not huge, the whole file (the head is its start): a decode opens the file once instead of three times.
  */
 async function identify(file: string, whole: boolean): Promise<{ format: ImageFormat; head: Buffer; bytes?: Buffer }> {
-  let fh;
+  const { fh, size } = await openRegular(file);
   try {
-    fh = await open(file, 'r');
-  } catch (e) {
-    throw new ImageReadError(file, `cannot read: ${(e as Error).message}`);
-  }
-  try {
-    const { size } = await fh.stat();
     if (size === 0) throw new ImageReadError(file, 'empty file (0 bytes)');
     const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const { bytesRead } = await withFileTimeout(file, 'read', fh.read(head, 0, head.length, 0));
     const format = detectFormat(head.subarray(0, bytesRead));
     if (!format) {
       throw new ImageReadError(file, `unsupported or unrecognised format (first bytes ${head.subarray(0, 8).toString('hex')})`);
@@ -72,7 +66,7 @@ async function identify(file: string, whole: boolean): Promise<{ format: ImageFo
     if (bytesRead === size) return { format, head, bytes: head };
     const bytes = Buffer.alloc(size);
     head.copy(bytes, 0, 0, bytesRead);
-    const rest = await fh.read(bytes, bytesRead, size - bytesRead, bytesRead);
+    const rest = await withFileTimeout(file, 'read', fh.read(bytes, bytesRead, size - bytesRead, bytesRead));
     const all = bytes.subarray(0, bytesRead + rest.bytesRead);
     return { format, head: all.subarray(0, HEAD_BYTES), bytes: all };
   } finally {
@@ -80,13 +74,21 @@ async function identify(file: string, whole: boolean): Promise<{ format: ImageFo
   }
 }
 
-/** Format, size, bit depth and frame count from headers only (cheap enough for 100k-file summaries). */
-export function probeFile(file: string): Promise<ProbeResult> {
+/**
+ * Format, size, bit depth and frame count from headers only (cheap enough for 100k-file summaries). A zero-sized or
+ * 0-bit header is an error, as it is for decodeFile; with `maxPixels`, so is an image decodeFile would refuse for its
+ * size (raster: the first page; DICOM and NIfTI: all frames/slices), so a summary never counts it as readable.
+ */
+export function probeFile(file: string, opts: { maxPixels?: number } = {}): Promise<ProbeResult> {
   const abs = resolve(file);
   return guarded(abs, async () => {
     const { format } = await identify(abs, false);
-    if (format === 'dicom') return probeDicom(abs);
-    if (format === 'nifti') return probeNifti(abs);
-    return probeRaster(abs, format);
+    const p = format === 'dicom' ? await probeDicom(abs) : format === 'nifti' ? await probeNifti(abs) : await probeRaster(abs, format);
+    if (!(p.width >= 1 && p.height >= 1)) throw new ImageReadError(abs, `zero-sized image (${p.width}x${p.height})`);
+    if (!(p.bitDepth >= 1)) throw new ImageReadError(abs, `invalid bit depth ${p.bitDepth}`);
+    const pixels = p.width * p.height * (format === 'dicom' || format === 'nifti' ? p.frames : 1);
+    if (opts.maxPixels !== undefined && pixels > opts.maxPixels)
+      throw new ImageReadError(abs, `refused: ${p.width}x${p.height}${pixels > p.width * p.height ? `x${p.frames}` : ''} = ${pixels} pixels, above the limit of ${opts.maxPixels}`);
+    return p;
   });
 }

@@ -1,23 +1,18 @@
 // Format detection from magic bytes, so a mislabelled extension (or none, as DICOM often has) still decodes
 // with the right reader. Reads only the first bytes of a file.
-import { open } from 'node:fs/promises';
 import { gunzipSync, constants as zc } from 'node:zlib';
-import { ImageReadError, type ImageFormat } from './types.js';
+import { openRegular, withFileTimeout } from './open-regular.js';
+import type { ImageFormat } from './types.js';
 
 /** Bytes detectFormat needs: DICOM's 'DICM' sits at 128, NIfTI-1 magic at 344, gzip'd NIfTI a 4 KiB prefix. */
 export const HEAD_BYTES = 4096;
 
 /** Reads up to `n` bytes from the start of a file. */
 export async function readHead(file: string, n: number): Promise<Buffer> {
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch (e) {
-    throw new ImageReadError(file, `cannot open: ${(e as Error).message}`);
-  }
+  const { fh } = await openRegular(file);
   try {
     const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    const { bytesRead } = await withFileTimeout(file, 'read', fh.read(buf, 0, n, 0));
     return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();

@@ -1,199 +1,184 @@
-// DICOM Part 10 through dicom-parser: uncompressed little-endian transfer syntaxes only, grey (1 sample per
-// pixel). Applies Modality LUT (rescale), then the VOI window (file / none / override), then MONOCHROME1
-// inversion, so every decoded image reads "bright = dense" the same way.
-import { readFile } from 'node:fs/promises';
-import dicomParser from 'dicom-parser';
-import type { DataSet } from 'dicom-parser';
-import { readHead } from './detect.js';
+// DICOM Part 10: every transfer syntax of dicom-syntax.ts (native little/big endian, deflated, RLE, JPEG
+// baseline/extended/lossless, JPEG-LS, JPEG 2000, HTJ2K), one grey image per frame. The steps live in their own
+// modules: dicom-header (parse, attributes), dicom-frames (encapsulated fragments to frames), dicom-rle and
+// dicom-codecs (decompression), dicom-pixels (bits, colour to grey, rescale, window, MONOCHROME1). docs/dicom.md.
+import { CodecError, decodeFrame } from './dicom-codecs.js';
+import { encapsulatedFrames, FrameError, type Fragment } from './dicom-frames.js';
+import { checkLayout, chooseWindow, frameCount, parseDicom, pixelLayout, readPalette, readVoiLut, T, type Parsed } from './dicom-header.js';
 import {
-  ImageReadError,
-  type DecodedImage,
-  type DicomWindow,
-  type ProbeResult,
-  type ValueRange,
-} from './types.js';
+  nativeFrameBytes,
+  nativeSamples,
+  PixelError,
+  storedValues,
+  toGrey,
+  type GreyRules,
+  type PixelLayout,
+} from './dicom-pixels.js';
+import { decodeRleFrame, RleError } from './dicom-rle.js';
+import { readHead } from './detect.js';
+import { readRegularFile } from './open-regular.js';
+import { ImageReadError, type DecodedImage, type DicomWindow, type ProbeResult } from './types.js';
 
-const IMPLICIT_LE = '1.2.840.10008.1.2';
-const EXPLICIT_LE = '1.2.840.10008.1.2.1';
-const SUPPORTED = new Set([IMPLICIT_LE, EXPLICIT_LE]);
+export { applyWindow } from './dicom-pixels.js';
 
-const T = {
-  transferSyntax: 'x00020010',
-  samples: 'x00280002',
-  photometric: 'x00280004',
-  frames: 'x00280008',
-  rows: 'x00280010',
-  cols: 'x00280011',
-  bitsAllocated: 'x00280100',
-  bitsStored: 'x00280101',
-  pixelRep: 'x00280103',
-  windowCenter: 'x00281050',
-  windowWidth: 'x00281051',
-  intercept: 'x00281052',
-  slope: 'x00281053',
-  pixelData: 'x7fe00010',
-} as const;
-
-const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** Parses the meta header, refuses unsupported transfer syntaxes, then parses the data set. */
-function parse(file: string, bytes: Uint8Array, untilPixelData: boolean): DataSet {
-  let ts: string | undefined;
+/** Headers are almost always in the first 64 KiB; parse the whole file when they are not (or it is deflated). */
+export async function parseHeaderOnly(file: string): Promise<Parsed> {
   try {
-    ts = dicomParser.readPart10Header(bytes).string(T.transferSyntax);
-  } catch (e) {
-    throw new ImageReadError(file, `corrupt or truncated DICOM header: ${why(e)}`);
-  }
-  if (ts !== undefined && !SUPPORTED.has(ts))
-    throw new ImageReadError(
-      file,
-      `unsupported transfer syntax ${ts} (only uncompressed little endian is read)`,
-    );
-  try {
-    return dicomParser.parseDicom(bytes, untilPixelData ? { untilTag: T.pixelData } : undefined);
-  } catch (e) {
-    throw new ImageReadError(file, `corrupt or truncated DICOM: ${why(e)}`);
+    return parseDicom(file, await readHead(file, 65536), true);
+  } catch {
+    return parseDicom(file, await readRegularFile(file), true);
   }
 }
 
-interface Geometry {
-  rows: number;
-  cols: number;
-  frames: number;
-  bitsAllocated: number;
-  bitsStored: number;
-  signed: boolean;
+function checkSize(file: string, l: PixelLayout, frames: number): void {
+  if (l.rows === 0 || l.cols === 0 || !(frames >= 1))
+    throw new ImageReadError(file, `zero-sized DICOM (${l.cols}x${l.rows}, ${frames} frames)`);
 }
 
-function geometry(ds: DataSet): Geometry {
-  const bitsAllocated = ds.uint16(T.bitsAllocated) ?? 0;
-  return {
-    rows: ds.uint16(T.rows) ?? 0,
-    cols: ds.uint16(T.cols) ?? 0,
-    frames: ds.intString(T.frames) ?? 1,
-    bitsAllocated,
-    bitsStored: ds.uint16(T.bitsStored) ?? bitsAllocated,
-    signed: ds.uint16(T.pixelRep) === 1,
-  };
+/** Rescale slope/intercept: absent or empty gives the default; present but not a finite number (or a zero slope) is
+ * refused rather than turned into NaN pixels. */
+function rescale(file: string, ds: Parsed['ds'], tag: string, name: string, absent: number): number {
+  if (!ds.elements[tag]) return absent;
+  const v = ds.floatString(tag);
+  if (v === undefined) return absent;
+  if (!Number.isFinite(v) || (tag === T.slope && v === 0))
+    throw new ImageReadError(file, `invalid DICOM ${name} '${(ds.string(tag) ?? '').trim()}'`);
+  return v;
 }
 
 export async function probeDicom(file: string): Promise<ProbeResult> {
-  // Headers are almost always in the first 64 KiB; fall back to the whole file if they are not.
-  let ds: DataSet;
-  try {
-    ds = parse(file, await readHead(file, 65536), true);
-  } catch {
-    ds = parse(file, await readFile(file), true);
-  }
-  const g = geometry(ds);
-  return { format: 'dicom', width: g.cols, height: g.rows, bitDepth: g.bitsAllocated, frames: g.frames };
+  const { ds } = await parseHeaderOnly(file);
+  const l = pixelLayout(ds);
+  const frames = frameCount(ds);
+  // refused as decoding would refuse it, so a summary never lists as readable a file the decoder cannot read
+  checkSize(file, l, frames);
+  checkLayout(file, l);
+  return { format: 'dicom', width: l.cols, height: l.rows, bitDepth: l.bitsAllocated, frames };
 }
 
-/** Linear VOI LUT of PS3.3 C.11.2.1.2.1, onto [0, 1]. */
-export function applyWindow(x: number, center: number, width: number): number {
-  const lo = center - 0.5 - (width - 1) / 2;
-  const hi = center - 0.5 + (width - 1) / 2;
-  if (x <= lo) return 0;
-  if (x > hi) return 1;
-  return (x - (center - 0.5)) / (width - 1) + 0.5;
-}
-
-function chooseWindow(
-  ds: DataSet,
-  opt: DicomWindow | undefined,
-): { center: number; width: number } | undefined {
-  if (opt === 'none') return undefined;
-  if (opt !== undefined && opt !== 'file') return opt;
-  const center = ds.floatString(T.windowCenter, 0);
-  const width = ds.floatString(T.windowWidth, 0);
-  return center !== undefined && width !== undefined && Number.isFinite(center) && width >= 1
-    ? { center, width }
-    : undefined;
-}
-
-export async function decodeDicom(
-  file: string,
-  maxPixels: number,
-  window?: DicomWindow,
-): Promise<DecodedImage[]> {
-  const bytes = await readFile(file);
-  const ds = parse(file, bytes, false);
-  const g = geometry(ds);
-  const samples = ds.uint16(T.samples) ?? 1;
-  const photometric = (ds.string(T.photometric) ?? 'MONOCHROME2').trim();
-  if (g.rows === 0 || g.cols === 0 || g.frames <= 0)
-    throw new ImageReadError(file, `zero-sized DICOM (${g.cols}x${g.rows}, ${g.frames} frames)`);
-  const total = g.rows * g.cols * g.frames;
+export async function decodeDicom(file: string, maxPixels: number, window?: DicomWindow): Promise<DecodedImage[]> {
+  const parsed = parseDicom(file, await readRegularFile(file), false);
+  const { ds, syntax, bytes } = parsed;
+  const l = pixelLayout(ds);
+  const frames = frameCount(ds);
+  checkSize(file, l, frames);
+  const total = l.rows * l.cols * frames;
   if (total > maxPixels)
     throw new ImageReadError(
       file,
-      `DICOM is ${g.cols}x${g.rows}x${g.frames} frames = ${total} pixels, above the limit of ${maxPixels}`,
+      `DICOM is ${l.cols}x${l.rows}x${frames} frames = ${total} pixels, above the limit of ${maxPixels}`,
     );
-  if (samples !== 1 || !photometric.startsWith('MONOCHROME'))
-    throw new ImageReadError(
-      file,
-      `unsupported DICOM photometric interpretation ${photometric} with ${samples} samples per pixel`,
-    );
-  if (g.bitsAllocated !== 8 && g.bitsAllocated !== 16)
-    throw new ImageReadError(file, `unsupported DICOM bit depth: BitsAllocated ${g.bitsAllocated}`);
-  if (g.bitsStored < 1 || g.bitsStored > g.bitsAllocated)
-    throw new ImageReadError(
-      file,
-      `invalid DICOM BitsStored ${g.bitsStored} for BitsAllocated ${g.bitsAllocated}`,
-    );
+  checkLayout(file, l);
   const el = ds.elements[T.pixelData];
   if (!el) throw new ImageReadError(file, 'DICOM has no pixel data');
-  if (el.encapsulatedPixelData)
-    throw new ImageReadError(file, 'unsupported encapsulated (compressed) pixel data');
-  const bytesPer = g.bitsAllocated / 8;
-  const need = total * bytesPer;
-  if (el.length < need || el.dataOffset + need > bytes.length)
+  const rules: GreyRules = {
+    slope: rescale(file, ds, T.slope, 'RescaleSlope', 1),
+    intercept: rescale(file, ds, T.intercept, 'RescaleIntercept', 0),
+    window: chooseWindow(ds, window),
+    voiLut: readVoiLut(file, ds, window, !!syntax.bigEndian),
+    palette: l.photometric === 'PALETTE COLOR' ? readPalette(file, ds, bytes, !!syntax.bigEndian) : undefined,
+  };
+  const encapsulated = !!el.encapsulatedPixelData;
+  if (encapsulated !== (syntax.codec !== 'native'))
     throw new ImageReadError(
       file,
-      `truncated DICOM pixel data: ${Math.min(el.length, bytes.length - el.dataOffset)} of ${need} bytes`,
+      `transfer syntax ${syntax.uid} (${syntax.name}) says ${encapsulated ? 'native' : 'encapsulated (compressed)'} pixel data, but the pixel data is ${encapsulated ? 'encapsulated' : 'native'}`,
+    );
+  if (syntax.codec === 'jpeg-baseline' && l.bitsAllocated > 8)
+    throw new ImageReadError(
+      file,
+      `${l.bitsStored}-bit JPEG (${syntax.name}) cannot be decoded: @cornerstonejs/codec-libjpeg-turbo-8bit reads 8-bit JPEG only`,
     );
 
-  const slope = ds.floatString(T.slope) ?? 1;
-  const intercept = ds.floatString(T.intercept) ?? 0;
-  const win = chooseWindow(ds, window);
-  const invert = photometric === 'MONOCHROME1';
-  // Range of stored values, through the modality LUT: what an unwindowed image may span.
-  const storedMin = g.signed ? -(2 ** (g.bitsStored - 1)) : 0;
-  const storedMax = g.signed ? 2 ** (g.bitsStored - 1) - 1 : 2 ** g.bitsStored - 1;
-  const a = storedMin * slope + intercept;
-  const b = storedMax * slope + intercept;
-  const modality: ValueRange = { min: Math.min(a, b), max: Math.max(a, b) };
-  const range: ValueRange = win ? { min: 0, max: 1 } : modality;
-
-  const view = new DataView(bytes.buffer, bytes.byteOffset + el.dataOffset, need);
-  const mask = 2 ** g.bitsStored - 1;
-  const signBit = 2 ** (g.bitsStored - 1);
-  const n = g.rows * g.cols;
-  const out: DecodedImage[] = [];
-  for (let f = 0; f < g.frames; f++) {
-    const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = f * n + i;
-      // Only the low BitsStored bits are the value (overlays may use the rest); sign-extend if signed.
-      let v = (bytesPer === 1 ? view.getUint8(k) : view.getUint16(k * 2, true)) & mask;
-      if (g.signed && v >= signBit) v -= 2 * signBit;
-      let y = v * slope + intercept;
-      if (win) y = applyWindow(y, win.center, win.width);
-      if (invert) y = range.max + range.min - y;
-      data[i] = y;
+  const where = (f: number) => (frames > 1 ? ` (frame ${f})` : '');
+  const values: Float64Array[] = [];
+  try {
+    if (syntax.codec === 'native') {
+      const frameBytes = nativeFrameBytes(l);
+      const packed = l.bitsAllocated === 1;
+      const need = packed ? Math.ceil((total * l.samplesPerPixel) / 8) : frameBytes * frames;
+      if (el.length < need || el.dataOffset + need > bytes.length)
+        throw new ImageReadError(
+          file,
+          `truncated DICOM pixel data: ${Math.min(el.length, bytes.length - el.dataOffset)} of ${need} bytes`,
+        );
+      for (let f = 0; f < frames; f++) {
+        // 1-bit frames are packed back to back, not byte-aligned: each is read from the start at its first bit.
+        const firstBit = packed ? f * l.rows * l.cols * l.samplesPerPixel : 0;
+        const start = packed ? el.dataOffset : el.dataOffset + f * frameBytes;
+        const end = packed ? el.dataOffset + need : start + frameBytes;
+        values.push(storedValues(nativeSamples(bytes.subarray(start, end), l, !!syntax.bigEndian, firstBit), l));
+      }
+    } else {
+      const parts = encapsulatedFrames(
+        bytes,
+        el.fragments as Fragment[] | undefined,
+        el.basicOffsetTable,
+        frames,
+        syntax.codec,
+      );
+      for (let f = 0; f < frames; f++) values.push(await decodeEncapsulated(file, parts[f], l, syntax.codec, where(f)));
     }
-    out.push({
-      file,
-      id: g.frames > 1 ? `${file}#frame=${f}` : file,
-      format: 'dicom',
-      bitDepth: g.bitsAllocated,
-      width: g.cols,
-      height: g.rows,
-      originalWidth: g.cols,
-      originalHeight: g.rows,
-      data,
-      valueRange: { ...range },
-    });
+  } catch (e) {
+    if (e instanceof FrameError || e instanceof RleError || e instanceof PixelError)
+      throw new ImageReadError(file, `${syntax.name}: ${e.message}`);
+    throw e;
   }
-  return out;
+  // JPEG baseline and JPEG 2000 decoders turn YBR into RGB themselves (libjpeg-turbo always, OpenJPEG for ICT/RCT).
+  const codecRgb =
+    (syntax.codec === 'jpeg-baseline' && l.photometric.startsWith('YBR_FULL')) ||
+    ((syntax.codec === 'j2k' || syntax.codec === 'htj2k') && (l.photometric === 'YBR_ICT' || l.photometric === 'YBR_RCT'));
+  return values.map((v, f) => {
+    let grey;
+    try {
+      // Decoded colour is pixel-interleaved whatever PlanarConfiguration says; native data follows it.
+      const layout: PixelLayout = syntax.codec === 'native' ? l : { ...l, planar: 0, photometric: codecRgb ? 'RGB' : l.photometric };
+      grey = toGrey(v, layout, rules, codecRgb);
+    } catch (e) {
+      throw new ImageReadError(file, `${e instanceof Error ? e.message : String(e)}${where(f)}`);
+    }
+    return {
+      file,
+      id: frames > 1 ? `${file}#frame=${f}` : file,
+      format: 'dicom',
+      bitDepth: l.bitsAllocated,
+      width: l.cols,
+      height: l.rows,
+      originalWidth: l.cols,
+      originalHeight: l.rows,
+      data: grey.data,
+      valueRange: grey.range,
+    };
+  });
+}
+
+async function decodeEncapsulated(
+  file: string,
+  data: Uint8Array,
+  l: PixelLayout,
+  codec: Exclude<Parsed['syntax']['codec'], 'native'>,
+  where: string,
+): Promise<Float64Array> {
+  const n = l.rows * l.cols;
+  if (codec === 'rle') {
+    const bytesPer = l.bitsAllocated / 8;
+    if (!Number.isInteger(bytesPer)) throw new ImageReadError(file, `RLE with BitsAllocated ${l.bitsAllocated}`);
+    const native = decodeRleFrame(data, n, l.samplesPerPixel, bytesPer);
+    return storedValues(nativeSamples(native, { ...l, photometric: l.photometric === 'YBR_FULL_422' ? 'YBR_FULL' : l.photometric, planar: 0 }, false), l);
+  }
+  let frame;
+  try {
+    frame = await decodeFrame(codec, data, l.bitsAllocated);
+  } catch (e) {
+    if (e instanceof CodecError)
+      throw new ImageReadError(file, `${codec} decoder failed${where} (is the transfer syntax right?): ${e.message}`);
+    throw e;
+  }
+  if (frame.width !== l.cols || frame.height !== l.rows || frame.components !== l.samplesPerPixel)
+    throw new ImageReadError(
+      file,
+      `${codec} codestream${where} is ${frame.width}x${frame.height} with ${frame.components} components, the header says ${l.cols}x${l.rows} with ${l.samplesPerPixel}`,
+    );
+  const v = Float64Array.from(frame.samples);
+  return storedValues(v, l, false);
 }

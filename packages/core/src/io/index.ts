@@ -10,3 +10,5 @@ export { listImageFiles, IMAGE_EXTENSIONS } from './list.js';
 export { streamBatches, type StreamBatch, type StreamOptions } from './stream.js';
 export { writeGray16Png, writeGray8Png, readGray16Png } from './png.js';
 export { decodingThreadPoolSize, withSizedThreadPool } from './threadpool.js';
+export { openRegular, readRegularFile, withFileTimeout, FILE_IO_TIMEOUT_MS } from './open-regular.js';
+export { readDicomIds, dicomIdOf, DICOM_GROUP_TAGS, MEDIA_DIRECTORY_SOP_CLASS, type DicomIds, type DicomGroupTag } from './dicom-ids.js';

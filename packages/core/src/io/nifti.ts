@@ -1,6 +1,6 @@
 // NIfTI-1/2 volumes (.nii, .nii.gz) through nifti-reader-js, cut into 2-D slices along one storage axis.
 // No reorientation: a slice's rows/columns follow the remaining axes in storage order.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from './open-regular.js';
 import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { gunzipPrefix, isGzip, readHead } from './detect.js';
@@ -95,7 +95,7 @@ export async function decodeNifti(
   maxPixels: number,
   opts: NiftiOptions = {},
 ): Promise<DecodedImage[]> {
-  const raw = await readFile(file);
+  const raw = await readRegularFile(file);
   const h = header(file, raw);
   const [nx, ny, nz] = dims3(file, h);
   const total = nx * ny * nz;
@@ -112,6 +112,9 @@ export async function decodeNifti(
     );
   const [bytesPer, read] = spec;
   const need = total * bytesPer;
+  // A float in the header: negative, fractional or NaN would become a bad DataView offset or gunzip limit.
+  if (!(Number.isInteger(h.vox_offset) && h.vox_offset >= 0))
+    throw new ImageReadError(file, `invalid NIfTI vox_offset ${h.vox_offset} (the voxel data's byte offset)`);
   let bytes: Buffer = raw;
   if (isGzip(raw)) {
     try {
@@ -129,11 +132,16 @@ export async function decodeNifti(
     );
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, need);
   const scale = Number.isFinite(h.scl_slope) && h.scl_slope !== 0;
+  if (scale && !Number.isFinite(h.scl_inter)) throw new ImageReadError(file, `invalid NIfTI scl_inter ${h.scl_inter} (scl_slope ${h.scl_slope})`);
   const vol = new Float32Array(total);
+  let nonFinite = 0;
   for (let i = 0; i < total; i++) {
     const v = read(view, i, h.littleEndian);
     vol[i] = scale ? v * h.scl_slope + h.scl_inter : v;
+    if (!Number.isFinite(vol[i])) nonFinite++;
   }
+  // NaN/Inf would poison the volume range and every model input built from it: refuse, saying how many.
+  if (nonFinite > 0) throw new ImageReadError(file, `NIfTI has ${nonFinite} non-finite voxel value(s) (NaN or infinity), which medad cannot normalise`);
 
   // Normalisation range is the whole volume's (or the clip percentiles), never one slice's.
   const sorted = opts.clipPercentiles ? Float32Array.from(vol).sort() : undefined;

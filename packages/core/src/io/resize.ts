@@ -49,6 +49,35 @@ function areaTaps(src: number, dst: number): Taps {
   return flatten(out);
 }
 
+/**
+ * PIL's Image.BILINEAR (Resample.c precompute_coeffs), what torchvision's Resize does to PIL images and what the
+ * PyTorch references pack their arrays with: a triangle filter whose support grows with the downscale factor
+ * (antialiased), centre (d + 0.5) * scale, weights normalised over the taps inside the image. For upscaling it equals
+ * 'bilinear'. PIL rounds 8-bit images to integers after each pass; this stays in floating point.
+ */
+function pilBilinearTaps(src: number, dst: number): Taps {
+  const scale = src / dst;
+  const filterscale = Math.max(scale, 1);
+  const support = filterscale;
+  const out: { idx: number[]; w: number[] }[] = [];
+  for (let d = 0; d < dst; d++) {
+    const centre = (d + 0.5) * scale;
+    const lo = Math.max(Math.trunc(centre - support + 0.5), 0);
+    const hi = Math.min(Math.trunc(centre + support + 0.5), src);
+    const ii: number[] = [];
+    const ww: number[] = [];
+    let sum = 0;
+    for (let s = lo; s < hi; s++) {
+      const w = Math.max(0, 1 - Math.abs((s - centre + 0.5) / filterscale));
+      ii.push(s);
+      ww.push(w);
+      sum += w;
+    }
+    out.push({ idx: ii, w: sum > 0 ? ww.map((w) => w / sum) : ww });
+  }
+  return flatten(out);
+}
+
 /** Taps depend only on the sizes: a dataset of same-size images computes them once. */
 const tapCache = new Map<string, Taps>();
 function cachedTaps(method: ResizeMethod, src: number, dst: number): Taps {
@@ -56,7 +85,7 @@ function cachedTaps(method: ResizeMethod, src: number, dst: number): Taps {
   let t = tapCache.get(key);
   if (!t) {
     if (tapCache.size >= 64) tapCache.clear(); // bounded: sizes vary little in practice
-    t = (method === 'area' ? areaTaps : bilinearTaps)(src, dst);
+    t = (method === 'area' ? areaTaps : method === 'pil-bilinear' ? pilBilinearTaps : bilinearTaps)(src, dst);
     tapCache.set(key, t);
   }
   return t;
@@ -64,7 +93,8 @@ function cachedTaps(method: ResizeMethod, src: number, dst: number): Taps {
 
 /**
  * Resizes a grey image. 'area' is the box average for downscaling (2x = 2x2 block means); for upscaling it
- * degenerates to nearest-neighbour with blended boundaries, so prefer 'bilinear' there.
+ * degenerates to nearest-neighbour with blended boundaries, so prefer 'bilinear' there. 'bilinear' is not antialiased
+ * (2 taps at any scale); 'pil-bilinear' is PIL's antialiased bilinear (the PyTorch references' resize).
  */
 export function resizeImage(img: GrayImage, width: number, height: number, method: ResizeMethod): GrayImage {
   return resizeSamples(img.data, img.width, img.height, 1, width, height, method);

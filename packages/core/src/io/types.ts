@@ -25,11 +25,13 @@ export interface DecodedImage extends GrayImage, WithValueRange {
 
 /** A failure to read one image: always names the file and the reason. */
 export class ImageReadError extends Error {
+  /** `options.cause`: the error this one wraps, kept for debugging (and so tests can tell a library bug from a bad file). */
   constructor(
     readonly file: string,
     readonly reason: string,
+    options?: ErrorOptions,
   ) {
-    super(`${file}: ${reason}`);
+    super(`${file}: ${reason}`, options);
     this.name = 'ImageReadError';
   }
 }
@@ -82,7 +84,7 @@ export interface ProbeResult {
   frames: number;
 }
 
-export type ResizeMethod = 'bilinear' | 'area';
+export type ResizeMethod = 'bilinear' | 'area' | 'pil-bilinear';
 
 /** A resize done as part of decoding (decodeFile's third argument): the decoded image comes back at this size. */
 export interface ResizeTo {

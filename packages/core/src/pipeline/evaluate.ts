@@ -18,6 +18,7 @@ import { thresholdReliability, type ThresholdReliability } from './threshold-rel
 import { MODEL_DIR, RUN_JSON, findRuns, readExperimentRecord, readRunMeta, updateRunMeta } from './run-dir.js';
 import { scorePacked, scoreVariantsPacked } from './scoring.js';
 import type { PipelineProgress } from './train.js';
+import { shortcutBaselines, type ShortcutBaselines } from './shortcut-baselines.js';
 
 export interface EvaluateOptions {
   signal?: AbortSignal;
@@ -29,6 +30,8 @@ export interface EvaluateOptions {
   outputRoot?: string;
   /** Most / least anomalous images shown in the report. Default 6 each. */
   examples?: number;
+  /** Compute the training-free shortcut baselines on the test set (default true). */
+  shortcuts?: boolean;
 }
 
 export interface MetricsJson {
@@ -56,6 +59,8 @@ export interface MetricsJson {
    * residual/feature/critic, the student-teacher's scales), each with its own validation threshold.
    */
   variants?: Record<string, VariantMetrics>;
+  /** What cheap image descriptors alone reach on the same test images (cross-validated there; see `note`). */
+  shortcuts?: ShortcutBaselines;
   notes: string[];
 }
 
@@ -174,6 +179,16 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       }
     }
 
+    const readable = new Set(test.images.map((im) => im.item.path));
+    const shortcuts =
+      opts.shortcuts === false
+        ? undefined
+        : await shortcutBaselines(
+            resolved.test.filter((it) => readable.has(it.path)),
+            config.input,
+            { signal: opts.signal, onProgress: (d, t) => progress('shortcut baselines', d, t) },
+          );
+
     const mapsDir = path.join(runDir, 'maps');
     const mapFiles: string[] = [];
     if (config.evaluation.maps) {
@@ -207,6 +222,7 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       validationNormalScores: valNormalScores,
       bootstrap: { ...config.evaluation.bootstrap, confidence: 0.95 },
       ...(variants ? { variants } : {}),
+      ...(shortcuts ? { shortcuts } : {}),
       notes,
     };
     const files = { metrics: path.join(runDir, 'metrics.json'), scores: path.join(runDir, 'scores.csv'), report: path.join(runDir, 'report.html'), ...(mapFiles.length ? { maps: mapsDir } : {}) };
@@ -232,6 +248,7 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       imageMetrics: metrics.image,
       pixelMetrics: pixel,
       variants,
+      shortcuts,
       ...curves(scored.scores, labels),
       scores: { normal: Array.from(scored.scores).filter((_, i) => labels[i] === 0), abnormal: Array.from(scored.scores).filter((_, i) => labels[i] === 1) },
       mapRange: displayRange,

@@ -7,6 +7,7 @@ export { openScorer, type Scorer, type ScoredImage } from './scorer.js';
 export { openExperiment, readExperiment, type ExperimentContext, type ExperimentRef, type ParsedExperiment } from './context.js';
 export { chooseThreshold, imageMetrics, type MetricEntry, type ThresholdResult } from './image-metrics.js';
 export { checkExperimentConfig, type ExperimentCheckOptions } from './check-experiment.js';
+export { acquireRunLock, readRunLock, releaseOwnRunLocks, RunLockedError, LOCK_FILE, type LockOwner, type LockStatus, type RunLock } from './run-lock.js';
 export {
   findRuns,
   listRuns,

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../model/atomic.js';
+import { makeOutputRoot } from './output-root.js';
+import { readRunLock } from './run-lock.js';
 import type { DatasetConfig } from '../dataset/schema.js';
 import type { ExperimentConfig } from '../experiment/schema.js';
 
@@ -16,7 +18,12 @@ export const TRAIN_LOG = 'train.log';
 export const MODEL_DIR = 'model';
 export const METRICS_JSON = 'metrics.json';
 
-export type RunState = 'running' | 'cancelled' | 'failed' | 'trained' | 'evaluated';
+/**
+ * A run's lifecycle: 'running' while a live process holds its lock (run-lock.ts), then 'trained' / 'evaluated'
+ * (completed), 'cancelled' (stopped on request, checkpoint kept, `stoppedAtStep`) or 'failed' (`error`). Never
+ * written: 'interrupted', which readers derive for a 'running' run whose owner is gone (killed, crashed).
+ */
+export type RunState = 'running' | 'cancelled' | 'failed' | 'trained' | 'evaluated' | 'interrupted';
 
 export interface RunMeta {
   format: 'medad-run/1';
@@ -29,10 +36,27 @@ export interface RunMeta {
   startedAt: string;
   finishedAt?: string;
   error?: string;
+  /** The process training the run (its heartbeat is run.lock's mtime). */
+  owner?: { pid: number; host: string };
+  /** The step a cancelled or failed fit stopped at (of its current stage, for multi-stage detectors). */
+  stoppedAtStep?: number;
   backend?: string;
   counts: { train: number; validation: number; test: number; unlabelled?: number };
+  /** Training images that could not be used (unreadable, refused), the first SKIPPED_CAP with their reasons. */
+  skipped?: { file: string; reason: string }[];
+  /** How many were skipped in all (skipped is capped). */
+  skippedTotal?: number;
   training?: { steps: number; epochs: number; finalLoss: number; durationMs: number; resumedFromStep: number; losses: { step: number; loss: number }[] };
   evaluation?: { durationMs: number; finishedAt: string; metrics: Record<string, number>; mapRange?: [number, number] };
+}
+
+/** Most skipped files listed in run.json; the count is always whole. */
+export const SKIPPED_CAP = 100;
+
+/** The run.json fields for the training images that were skipped (both cleared when none were). */
+export function skippedRecord(failures: { path: string; reason: string }[]): Pick<RunMeta, 'skipped' | 'skippedTotal'> {
+  if (!failures.length) return { skipped: undefined, skippedTotal: undefined };
+  return { skipped: failures.slice(0, SKIPPED_CAP).map((f) => ({ file: f.path, reason: f.reason })), skippedTotal: failures.length };
 }
 
 /** What evaluate needs to redo a run's evaluation from the run folder alone. */
@@ -51,7 +75,7 @@ function stamp(d: Date): string {
 
 /** Creates a fresh, uniquely named run folder. */
 export async function createRunFolder(root: string, name: string, now = new Date()): Promise<string> {
-  await fs.mkdir(root, { recursive: true });
+  await makeOutputRoot(root);
   const base = `${name}-${stamp(now)}`;
   for (let k = 1; ; k++) {
     const dir = path.join(root, k === 1 ? base : `${base}-${k}`);
@@ -62,6 +86,21 @@ export async function createRunFolder(root: string, name: string, now = new Date
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
+}
+
+/**
+ * The state to show for a run: run.json's, except that 'running' without a live lock holder (the process was
+ * killed, or its heartbeat stopped) is 'interrupted'.
+ */
+export async function effectiveState(dir: string, meta: Pick<RunMeta, 'state'>): Promise<RunState> {
+  if (meta.state !== 'running') return meta.state;
+  return (await readRunLock(dir))?.live ? 'running' : 'interrupted';
+}
+
+/** run.json with the effective state (see effectiveState). */
+export async function readRunStatus(dir: string): Promise<RunMeta> {
+  const meta = await readRunMeta(dir);
+  return { ...meta, state: await effectiveState(dir, meta) };
 }
 
 export async function readRunMeta(dir: string): Promise<RunMeta> {
@@ -130,7 +169,7 @@ export async function findRuns(root: string, experiment: string): Promise<{ dir:
   for (const n of names) {
     if (!n.startsWith(`${experiment}-`)) continue;
     try {
-      const meta = await readRunMeta(path.join(root, n));
+      const meta = await readRunStatus(path.join(root, n));
       if (meta.experiment === experiment) out.push({ dir: path.join(root, n), meta });
     } catch {
       // not a run folder
@@ -185,7 +224,8 @@ export async function listRuns(root: string): Promise<RunListing[]> {
     const hasMeta = await fs.stat(path.join(dir, RUN_JSON)).then((s) => s.isFile(), () => false);
     if (!hasMeta) continue;
     const problems: string[] = [];
-    const meta = (await readJsonIfPresent(path.join(dir, RUN_JSON), problems)) as RunMeta | undefined;
+    const raw = (await readJsonIfPresent(path.join(dir, RUN_JSON), problems)) as RunMeta | undefined;
+    const meta = raw && typeof raw === 'object' ? { ...raw, state: await effectiveState(dir, raw) } : raw;
     const metrics = await readJsonIfPresent(path.join(dir, METRICS_JSON), problems);
     runs.push({ dir, id, ...(meta !== undefined && { meta }), ...(metrics !== undefined && { metrics }), problems });
   }
@@ -218,7 +258,7 @@ function flatten(group: unknown): [string, number][] {
 
 /** The metrics of one run: metrics.json when present (else run.json's evaluation summary) and the loss curve. */
 export async function readRunMetrics(runDir: string): Promise<RunMetrics> {
-  const meta = await readRunMeta(runDir);
+  const meta = await readRunStatus(runDir);
   const problems: string[] = [];
   const file = (await readJsonIfPresent(path.join(runDir, METRICS_JSON), problems)) as { image?: unknown; pixel?: unknown } | undefined;
   if (problems.length) throw new Error(problems[0]);

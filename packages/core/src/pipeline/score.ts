@@ -10,6 +10,7 @@ import { experimentConfigSchema, type ExperimentConfig } from '../experiment/sch
 import { listImageFiles } from '../io/list.js';
 import { writeGray16Png } from '../io/png.js';
 import { loadSplit } from './images.js';
+import { makeOutputRoot } from './output-root.js';
 import { MODEL_DIR, readExperimentRecord, readRunMeta } from './run-dir.js';
 import { scorePacked } from './scoring.js';
 import type { PipelineProgress } from './train.js';
@@ -35,6 +36,7 @@ export interface FileScore {
 
 export interface ScoreFilesResult {
   scores: FileScore[];
+  /** Inputs that were not scored (missing paths, unreadable images), each with its reason. */
   failures: { path: string; reason: string }[];
   mapRange: [number, number];
 }
@@ -54,22 +56,28 @@ export async function locateModel(dir: string): Promise<{ modelDir: string; runD
   throw new Error(`${abs}: not a model folder (no detector.json) or run folder (no model/detector.json)`);
 }
 
-async function expandInputs(inputs: string | string[]): Promise<string[]> {
+/**
+ * Image files of the inputs (folders listed, files kept). A path that is missing or not a regular file or folder
+ * (a FIFO would block the read) becomes a failure of its own, so one typo does not cost the other images.
+ */
+async function expandInputs(inputs: string | string[]): Promise<{ files: string[]; failures: ScoreFilesResult['failures'] }> {
   const list = Array.isArray(inputs) ? inputs : [inputs];
-  const out: string[] = [];
+  const files: string[] = [];
+  const failures: ScoreFilesResult['failures'] = [];
   for (const p of list) {
     const abs = path.resolve(p);
-    const st = await fs.stat(abs).catch(() => undefined);
-    if (!st) throw new Error(`${abs}: no such file or folder`);
-    if (st.isDirectory()) out.push(...(await listImageFiles(abs)));
-    else out.push(abs);
+    const st = await fs.stat(abs).catch((e: NodeJS.ErrnoException) => e);
+    if (st instanceof Error) failures.push({ path: abs, reason: st.code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${st.message}` });
+    else if (st.isDirectory()) files.push(...(await listImageFiles(abs)));
+    else if (st.isFile()) files.push(abs);
+    else failures.push({ path: abs, reason: 'not a regular file or folder' });
   }
-  return out;
+  return { files, failures };
 }
 
 export async function scoreFiles(modelOrRunDir: string, inputs: string | string[], opts: ScoreFilesOptions = {}): Promise<ScoreFilesResult> {
   const { modelDir, runDir } = await locateModel(modelOrRunDir);
-  const files = await expandInputs(inputs);
+  const { files, failures: missing } = await expandInputs(inputs);
   await initBackend({ prefer: opts.backend });
   const detector = await loadDetector(modelDir);
   try {
@@ -88,7 +96,7 @@ export async function scoreFiles(modelOrRunDir: string, inputs: string | string[
     const mapRange: [number, number] = evalRange ?? [0, hi > 0 ? hi : 1];
     const scores: FileScore[] = [];
     const outDir = path.resolve(opts.out ?? path.join(runDir ?? modelDir, 'scored'));
-    if (opts.maps !== false && split.images.length > 0) await fs.mkdir(outDir, { recursive: true });
+    if (opts.maps !== false && split.images.length > 0) await makeOutputRoot(outDir);
     const [h, w] = input.size;
     for (let i = 0; i < split.images.length; i++) {
       const im = split.images[i];
@@ -99,7 +107,7 @@ export async function scoreFiles(modelOrRunDir: string, inputs: string | string[
       }
       scores.push({ path: im.item.path, id: im.id, score: scored.scores[i], ...(mapFile ? { mapFile } : {}) });
     }
-    return { scores, failures: split.failures, mapRange };
+    return { scores, failures: [...missing, ...split.failures], mapRange };
   } finally {
     detector.dispose();
   }

@@ -1,7 +1,7 @@
 // Scoring a loaded split in batches: per-image scores and anomaly maps, with progress and cancellation between
 // batches (a batch is the unit of work the backend cannot interrupt).
 import type { Detector } from '../detectors/api.js';
-import { AbortError } from '../detectors/api.js';
+import { AbortError, yieldToEventLoop } from '../detectors/api.js';
 
 export interface ScoredSplit {
   scores: Float32Array;
@@ -44,6 +44,7 @@ async function gather(
   const px = height * width;
   const out: Record<string, ScoredSplit> = {};
   for (let start = 0; start < n; start += opts.batchSize) {
+    await yieldToEventLoop(); // lets an abort (SIGINT, a worker message) in between batches
     if (opts.signal?.aborted) throw new AbortError('evaluation was cancelled');
     const m = Math.min(opts.batchSize, n - start);
     const r = await score(data.subarray(start * px, (start + m) * px), m);

@@ -1,6 +1,9 @@
 // Training a run: pick the backend, resolve the dataset, load the training normals (streamed when large), fit
-// with checkpoints in the run folder, save the model, and keep run.json / train.log up to date. A cancelled fit
-// leaves its checkpoint and state 'cancelled'; `resume` continues the latest unfinished run of the experiment.
+// with checkpoints in the run folder, save the model, and keep run.json / train.log up to date. The run folder is
+// locked (run-lock.ts) while training; a cancelled fit leaves its checkpoint and state 'cancelled' (with the step),
+// any error 'failed' (with the message); `resume` continues the latest unfinished run of the experiment, refusing
+// one another live process holds and clearing temp files a killed process left.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeBackend, initBackend, type BackendName } from '../compute/index.js';
 import type { ResolvedDataset } from '../dataset/index.js';
@@ -10,6 +13,7 @@ import type { ExperimentConfig } from '../experiment/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../model/atomic.js';
 import { experimentSnapshot, openExperiment, type ExperimentContext, type ExperimentRef } from './context.js';
 import { trainDataFor } from './images.js';
+import { acquireRunLock, removeLeftoverTemps, type RunLock } from './run-lock.js';
 import {
   EXPERIMENT_JSON,
   EXPERIMENT_SNAPSHOT,
@@ -18,6 +22,8 @@ import {
   createRunFolder,
   findRuns,
   logLine,
+  readRunMeta,
+  skippedRecord,
   updateRunMeta,
   writeRunMeta,
   type ExperimentRecord,
@@ -55,41 +61,62 @@ export interface TrainResult {
   unreadable: { path: string; reason: string }[];
 }
 
-async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume'], root: string): Promise<{ dir: string; resumed: boolean }> {
-  if (typeof resume === 'string') return { dir: path.resolve(resume), resumed: true };
-  if (resume) {
-    const open = (await findRuns(root, ctx.name)).find((r) => r.meta.state === 'running' || r.meta.state === 'cancelled' || r.meta.state === 'failed');
-    if (open) return { dir: open.dir, resumed: true };
+/** The run folder to train into, locked: a fresh one, or (resume) the given or latest unfinished run. */
+async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume'], root: string): Promise<{ dir: string; resumed: boolean; lock: RunLock }> {
+  let dir: string | undefined;
+  if (typeof resume === 'string') dir = path.resolve(resume);
+  else if (resume) {
+    // A run another process is training is 'running' here, so it is chosen and refused rather than skipped.
+    dir = (await findRuns(root, ctx.name)).find((r) => r.meta.state !== 'trained' && r.meta.state !== 'evaluated')?.dir;
   }
-  return { dir: await createRunFolder(root, ctx.name), resumed: false };
+  if (dir) {
+    await readRunMeta(dir); // a clear error for a folder that is not a run
+    const lock = await acquireRunLock(dir);
+    for (const p of await removeLeftoverTemps(dir)) await logLine(dir, `removed leftover ${path.relative(dir, p)}`);
+    return { dir, resumed: true, lock };
+  }
+  dir = await createRunFolder(root, ctx.name);
+  return { dir, resumed: false, lock: await acquireRunLock(dir) };
 }
 
 export async function train(experiment: ExperimentRef, opts: TrainOptions = {}): Promise<TrainResult> {
   const ctx = await openExperiment(experiment);
-  const { config } = ctx;
   const backend = await initBackend({ prefer: opts.backend });
-  const { dir: runDir, resumed } = await runFolderFor(ctx, opts.resume, opts.outputRoot ? path.resolve(opts.outputRoot) : ctx.outputRoot);
+  const { dir: runDir, resumed, lock } = await runFolderFor(ctx, opts.resume, opts.outputRoot ? path.resolve(opts.outputRoot) : ctx.outputRoot);
+  try {
+    return await trainLocked(ctx, runDir, resumed, describeBackend(backend), backend.backend, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainLocked(ctx: ExperimentContext, runDir: string, resumed: boolean, backendText: string, backendName: string, opts: TrainOptions): Promise<TrainResult> {
+  const { config } = ctx;
   opts.onRunDir?.(runDir);
   const counts = { train: ctx.resolved.train.length, validation: ctx.resolved.validation.length, test: ctx.resolved.test.length, unlabelled: ctx.resolved.unlabelled.length };
   const startedAt = new Date().toISOString();
+  const owner = { pid: process.pid, host: os.hostname() };
   if (!resumed) {
     const record: ExperimentRecord = { config, dir: ctx.dir, file: ctx.file, dataset: ctx.dataset, datasetDir: ctx.datasetDir, datasetFile: ctx.datasetFile };
     await writeFileAtomic(path.join(runDir, EXPERIMENT_SNAPSHOT), await experimentSnapshot(ctx));
     await writeJsonAtomic(path.join(runDir, EXPERIMENT_JSON), record);
-    await writeRunMeta(runDir, { format: 'medad-run/1', experiment: ctx.name, experimentFile: ctx.file, detector: config.detector.name, configHash: configHash(config), state: 'running', startedAt, backend: describeBackend(backend), counts });
+    await writeRunMeta(runDir, { format: 'medad-run/1', experiment: ctx.name, experimentFile: ctx.file, detector: config.detector.name, configHash: configHash(config), state: 'running', startedAt, owner, backend: backendText, counts });
   } else {
-    await updateRunMeta(runDir, { state: 'running', error: undefined, backend: describeBackend(backend) });
+    await updateRunMeta(runDir, { state: 'running', error: undefined, stoppedAtStep: undefined, finishedAt: undefined, owner, backend: backendText });
   }
-  await logLine(runDir, `${resumed ? 'resume' : 'start'}: ${config.detector.name} on ${backend.backend}; ${counts.train} training images`);
+  await logLine(runDir, `${resumed ? 'resume' : 'start'}: ${config.detector.name} on ${backendName}; ${counts.train} training images (pid ${process.pid})`);
 
   const [height, width] = config.input.size;
-  const detector = createDetector(config.detector.name, config.detector.params, { height, width });
+  let detector: ReturnType<typeof createDetector> | undefined;
+  let lastStep: number | undefined;
   try {
+    detector = createDetector(config.detector.name, config.detector.params, { height, width });
     const { data: all, failures } = await trainDataFor(ctx.resolved.train, config.input, {
       signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.({ stage: 'loading', fraction: done / total, done, total }),
     });
     for (const f of failures) await logLine(runDir, `unreadable: ${f.path}: ${f.reason}`);
+    await updateRunMeta(runDir, skippedRecord(failures));
     const cap = config.training.stepsPerEpoch;
     const data = cap ? limitTrainData(all, cap * config.training.batchSize) : all;
     if (data !== all) await logLine(runDir, `stepsPerEpoch ${cap}: ${data.size} of ${all.size} training images per epoch, a fresh subset each epoch`);
@@ -105,6 +132,7 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
       checkpoint: { dir: runDir, everySteps: config.training.checkpointEvery },
       resume: resumed,
       onProgress: (p) => {
+        lastStep = p.step;
         opts.onProgress?.({ stage: 'training', fraction: p.step / p.totalSteps, done: p.step, total: p.totalSteps, train: p });
         if (p.step - lastLogged >= Math.max(1, p.stepsPerEpoch) || p.step === p.totalSteps) {
           lastLogged = p.step;
@@ -120,14 +148,16 @@ export async function train(experiment: ExperimentRef, opts: TrainOptions = {}):
       training: { steps: fit.steps, epochs: fit.epochs, finalLoss: fit.finalLoss, durationMs: fit.durationMs, resumedFromStep: fit.resumedFromStep, losses: fit.losses },
     });
     await logLine(runDir, `trained: ${fit.steps} steps, final loss ${fit.finalLoss.toPrecision(5)}, ${(fit.durationMs / 1000).toFixed(1)} s`);
-    return { runDir, modelDir, backend: describeBackend(backend), fit, counts, unreadable: failures };
+    return { runDir, modelDir, backend: backendText, fit, counts, unreadable: failures };
   } catch (err) {
     const cancelled = err instanceof AbortError || (err as Error).name === 'AbortError';
-    await updateRunMeta(runDir, { state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message });
-    await logLine(runDir, cancelled ? 'cancelled (checkpoint kept; continue with --resume)' : `failed: ${(err as Error).message}`);
+    const step = err instanceof AbortError && err.step !== undefined ? err.step : lastStep;
+    const message = err instanceof Error ? err.message : String(err);
+    await updateRunMeta(runDir, { state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: message, ...(step !== undefined && { stoppedAtStep: step }) });
+    await logLine(runDir, cancelled ? `cancelled at step ${step ?? 0} (checkpoint kept; continue with --resume)` : `failed: ${message}`);
     throw err;
   } finally {
-    detector.dispose();
+    detector?.dispose();
   }
 }
 

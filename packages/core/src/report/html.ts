@@ -44,6 +44,15 @@ export interface ReportData {
   most: ReportExample[];
   least: ReportExample[];
   notes?: string[];
+  /** Training-free shortcut baselines on the same test images (pipeline/shortcut-baselines.ts). */
+  shortcuts?: {
+    bestSingle: { descriptor: string; auroc: number; direction: string; ci: [number, number] };
+    bestSingleCv?: number;
+    combinedCv?: number;
+    k?: number;
+    flagged: { descriptor: string; auroc: number }[];
+    note: string;
+  };
 }
 
 const dataUri = (png: Uint8Array) => `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
@@ -59,10 +68,13 @@ function thresholdLine(r: ReportData['thresholdReliability']): string {
 }
 
 function metricsTable(rows: Record<string, MetricValue>): string {
+  // No CI column when nothing has one (bootstrap off): a column of dashes under "95% CI" reads as a failure.
+  const withCi = Object.values(rows).some((m) => m.ci);
+  const ci = (m: MetricValue) => (withCi ? `<td class="n">${m.ci ? `${num(m.ci[0])} – ${num(m.ci[1])}` : '—'}</td>` : '');
   const body = Object.entries(rows)
-    .map(([k, m]) => `<tr><td>${escapeXml(k)}</td><td class="n">${num(m.value)}</td><td class="n">${m.ci ? `${num(m.ci[0])} – ${num(m.ci[1])}` : '—'}</td></tr>`)
+    .map(([k, m]) => `<tr><td>${escapeXml(k)}</td><td class="n">${num(m.value)}</td>${ci(m)}</tr>`)
     .join('');
-  return `<table><thead><tr><th>metric</th><th>value</th><th>95% CI</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>metric</th><th>value</th>${withCi ? '<th>95% CI</th>' : ''}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** One row per variant: image AUROC / AP (with CI) and, where there are masks, pixel AUROC and best Dice. */
@@ -73,6 +85,22 @@ function variantsTable(v: NonNullable<ReportData['variants']>): string {
     .map(([k, e]) => `<tr><td><code>${escapeXml(k)}</code></td><td class="n">${cell(e.image.auroc)}</td><td class="n">${cell(e.image.ap)}</td>${withPixel ? `<td class="n">${cell(e.pixel?.pixelAuroc)}</td><td class="n">${cell(e.pixel?.bestDice)}</td>` : ''}</tr>`)
     .join('');
   return `<table><thead><tr><th>score</th><th>image AUROC</th><th>image AP</th>${withPixel ? '<th>pixel AUROC</th><th>best Dice</th>' : ''}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** The detector's AUROC beside what cheap descriptors alone reach on the same test images. */
+function shortcutsSection(sc: NonNullable<ReportData['shortcuts']>, detectorAuroc?: number): string {
+  const b = sc.bestSingle;
+  const dir = b.direction === 'category' ? 'category rate' : `${b.direction} = anomalous`;
+  const rows = [
+    ['this detector', detectorAuroc === undefined ? '—' : num(detectorAuroc)],
+    [`best single descriptor: <code>${escapeXml(b.descriptor)}</code> (${escapeXml(dir)}), chosen on the test set`, `${num(b.auroc)} <span class="muted">(${num(b.ci[0])} – ${num(b.ci[1])})</span>`],
+    ...(sc.bestSingleCv !== undefined ? [[`best single descriptor chosen inside ${sc.k}-fold CV`, num(sc.bestSingleCv)]] : []),
+    ...(sc.combinedCv !== undefined ? [[`all descriptors, L2 logistic regression, ${sc.k}-fold CV`, num(sc.combinedCv)]] : []),
+  ];
+  const warn = sc.flagged.length
+    ? `<p class="banner">${sc.flagged.length} descriptor(s) alone separate normal from abnormal on this test set (${sc.flagged.map((f) => `${escapeXml(f.descriptor)} ${num(f.auroc)}`).join(', ')}): part of any AUROC here may measure these cues. Run <code>medad dataset audit</code> for the full table.</p>`
+    : '';
+  return `<h3>Shortcut baselines (training-free)</h3>${warn}<table><thead><tr><th>score</th><th>image AUROC</th></tr></thead><tbody>${rows.map(([k, v]) => `<tr><td>${k}</td><td class="n">${v}</td></tr>`).join('')}</tbody></table><p class="muted">${escapeXml(sc.note)}</p>`;
 }
 
 function examples(title: string, id: string, list: ReportExample[]): string {
@@ -120,6 +148,7 @@ ${d.synthetic ? '<p class="banner"><b>Synthetic data.</b> These images are gener
 <p>Threshold <b>${num(thr.threshold)}</b> chosen by <code>${escapeXml(thr.policy)}</code>${thr.value !== undefined ? ` (${thr.value})` : ''} on the ${escapeXml(thr.chosenOn)} split — never on the test set.${thresholdLine(d.thresholdReliability)}</p>
 <h3>Image level</h3>${metricsTable(d.imageMetrics)}
 ${d.pixelMetrics && Object.keys(d.pixelMetrics).length ? `<h3>Pixel level</h3>${metricsTable(d.pixelMetrics)}` : '<p class="muted">No pixel-level metrics (the test set has no masks, or they were turned off).</p>'}
+${d.shortcuts ? shortcutsSection(d.shortcuts, d.imageMetrics.auroc?.value) : ''}
 ${d.variants && Object.keys(d.variants).length ? `<h3>Other scores of the same model</h3><p class="muted">The method's alternative scores from the same trained weights, each thresholded on the validation split like the main score.</p>${variantsTable(d.variants)}` : ''}
 </section>
 <section id="curves"><h2>Curves</h2><div class="charts">

@@ -62,6 +62,21 @@ describe('medad CLI', () => {
     expect(j.summary.total).toBe(10);
   });
 
+  it('dataset audit prints the table per labelled split; --json carries it; check includes it', async () => {
+    const demo = await writeDemoDataset(path.join(root, 'demo-audit'), { size: 16, train: 6, testNormal: 6, testLesion: 6 });
+    const r = await cli('dataset', 'audit', demo.datasetConfig);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Shortcut audit, test split \(6 normal, 6 anomalous; sharpness at 64x64\)/);
+    expect(r.stdout).toMatch(/combined: L2 logistic regression on \d+ standardised descriptors, 5-fold stratified CV AUROC/);
+    const j = JSON.parse((await cli('dataset', 'audit', demo.datasetConfig, '--json', '--size', '16x16')).stdout);
+    expect(j.audit.analysisSize).toEqual([16, 16]);
+    expect(j.audit.splits[0].descriptors.map((d: { descriptor: string }) => d.descriptor)).toEqual(expect.arrayContaining(['mean', 'gradientMean', 'format']));
+    expect(j.audit.images).toBeUndefined();
+    const c = JSON.parse((await cli('dataset', 'check', demo.datasetConfig, '--json')).stdout);
+    expect(c.audit.splits[0].split).toBe('test');
+    expect((await cli('dataset', 'audit', demo.datasetConfig, '--size', '3x')).code).toBe(2);
+  });
+
   it('doctor --json names the backend it chose', async () => {
     const r = await cli('doctor', '--backend', 'cpu', '--json');
     expect(r.code).toBe(0);

@@ -1,4 +1,5 @@
-// DDAD on 16x16 blobs: tiny AE ensembles (K = 2), D_u = half planted squares, tiny refinement U-Nets; wasm backend.
+// DDAD on 16x16 blobs: tiny AE ensembles (K = 2), D_u = half planted squares, tiny refinement nets (the default local
+// ASR-Net; the earlier U-Net / BCE / validation-epoch configuration in one smaller fit); wasm backend.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +14,7 @@ import { DDAD_SCORES } from '../../src/detectors/ddad/params.js';
 const SIZE = 16;
 const PX = SIZE * SIZE;
 const K = 2;
-const TINY = { channels: [4, 8], latent: 8, ensemble: K, refineChannels: [4, 8] };
+const TINY = { channels: [4, 8], latent: 8, ensemble: K, refineChannels: [4, 8], refineWidth: 8, memberLr: 3e-3, refineLr: 3e-3 };
 const size = { height: SIZE, width: SIZE };
 const normal = arrayTrainData(blobs(24, SIZE, 1), size);
 const pool = arrayTrainData(planted(16, SIZE, 2).images, size);
@@ -72,7 +73,7 @@ describe('ddad', () => {
     for (let p = 0; p < n * PX; p++) {
       const mn = ndm.reduce((s, r) => s + r[p], 0) / K;
       const mu = udm.reduce((s, r) => s + r[p], 0) / K;
-      const sd = Math.sqrt(ndm.reduce((s, r) => s + (r[p] - mn) ** 2, 0) / K);
+      const sd = Math.sqrt(ndm.reduce((s, r) => s + (r[p] - mn) ** 2, 0) / (K - 1));
       expect(all.rec.maps[p]).toBeCloseTo((x[p] - mn) ** 2, 5);
       expect(all.intra.maps[p]).toBeCloseTo(sd, 5);
       expect(all.inter.maps[p]).toBeCloseTo(Math.abs(mu - mn), 5);
@@ -88,17 +89,43 @@ describe('ddad', () => {
     expect(maxAbsDiff((await det.score(x, n)).maps, all['r-dual'].maps)).toBe(0);
   });
 
-  it('refinement keeps the epoch with the lowest validation loss, judged on the validation normals only', () => {
+  it('refinement keeps the last epoch by default (official fixed budget); validation losses are still logged', () => {
     expect(validationReads).toBeGreaterThan(0);
     const r = fit.stages.refine;
     for (const k of ['intra', 'dual'] as const) {
-      const v = r.validationLosses[k];
-      expect(v.map((e) => e.epoch)).toEqual(Array.from({ length: opts.epochs }, (_, i) => i + 1));
-      const best = v.reduce((a, b) => (b.loss < a.loss ? b : a));
-      expect(r.selectedEpoch[k]).toBe(best.epoch);
+      expect(r.validationLosses[k].map((e) => e.epoch)).toEqual(Array.from({ length: opts.epochs }, (_, i) => i + 1));
+      expect(r.selectedEpoch[k]).toBe(opts.epochs);
     }
     expect(fit.counts).toEqual({ normal: 24, validation: 6, unlabelled: 16 });
   });
+
+  it("refineSelect 'validation' (with the earlier U-Net, soft BCE, z-scored inputs) keeps the lowest-validation-loss epoch", async () => {
+    const d = make({ refineArch: 'unet', refineLoss: 'bce', refineTargets: 'soft', refineInputs: 'zscore', refineSelect: 'validation' });
+    const epochs = 6;
+    const f = await d.fit(normal, { ...opts, epochs, unlabelled: pool, validation: arrayTrainData(blobs(6, SIZE, 3), size) });
+    for (const k of ['intra', 'dual'] as const) {
+      const v = f.stages.refine.validationLosses[k];
+      expect(v.map((e) => e.epoch)).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
+      const best = v.reduce((a, b) => (b.loss < a.loss ? b : a));
+      expect(f.stages.refine.selectedEpoch[k]).toBe(best.epoch);
+    }
+    // The z-score statistics were fitted (not the 0/1 placeholders).
+    expect(Array.from(d.refiners.stats.get('inter').dataSync())).not.toEqual([0, 1]);
+    // A detector.json written before the published refinement became the default (no refineArch or other new
+    // keys) still loads as what it is: the U-Net refinement, same maps.
+    const dir = path.join(tmp, 'legacy');
+    await d.save(dir);
+    const file = path.join(dir, 'detector.json');
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as { params: Record<string, unknown> };
+    const isNew = (k: string) => ['refineArch', 'refineWidth', 'refineLoss', 'focalGamma', 'refineTargets', 'refineInputs', 'aeuDivide', 'refineBatch', 'refineLr', 'refineBeta1', 'refineWeightDecay', 'refineSelect', 'memberBeta1', 'memberLr', 'hidden'].includes(k);
+    json.params = Object.fromEntries(Object.entries(json.params).filter(([k]) => !isNew(k)));
+    await fs.writeFile(file, JSON.stringify(json));
+    const back = (await loadDetector(dir)) as DdadDetector;
+    const x = planted(2, SIZE, 21).images;
+    expect(maxAbsDiff((await back.scoreWith(x, 2, 'r-dual')).maps, (await d.scoreWith(x, 2, 'r-dual')).maps)).toBeLessThan(1e-6);
+    back.dispose();
+    d.dispose();
+  }, 60_000);
 
   it('scoreVariants gives every map with its scores, each equal to scoreWith of that map', async () => {
     const x = planted(3, SIZE, 13).images;

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, arrayTrainData, createDetector, loadDetector, type TrainProgress } from '../../src/detectors/index.js';
+import { AbortError, arrayTrainData, createDetector, loadCheckpoint, loadDetector, type TrainProgress } from '../../src/detectors/index.js';
 import type { FanoganDetector, FanoganFitOptions } from '../../src/detectors/fanogan/detector.js';
 import { blobs, maxAbsDiff, useWasm } from './fixtures.js';
 
@@ -167,5 +167,33 @@ describe('fanogan', () => {
     expect(r.stages.gan.resumedFromStep).toBe(5);
     expect(maxAbsDiff(await weightsOf(second), expected)).toBeLessThan(1e-6);
     second.dispose();
+  });
+
+  it('GAN stage (its own loop): an abort from a timer stops it at the next step with a checkpoint there', async () => {
+    const dir = path.join(tmp, 'timer-abort');
+    const det = make();
+    const ctrl = new AbortController();
+    let seen = 0;
+    let atAbort = -1;
+    const timer = setInterval(() => {
+      if (seen >= 2 && atAbort < 0) {
+        atAbort = seen;
+        ctrl.abort();
+      }
+    }, 1);
+    try {
+      const err = await det
+        .fit(data, { ...base, epochs: 1000, lossEvery: 1000, checkpoint: { dir, everySteps: 1000 }, signal: ctrl.signal, onProgress: (p: TrainProgress) => p.stage === 'gan' && (seen = p.step) })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AbortError);
+      expect((err as AbortError).step).toBe(atAbort);
+      expect(seen).toBe(atAbort);
+      const ck = await loadCheckpoint(path.join(dir, 'gan'));
+      expect(ck?.state.step).toBe(atAbort);
+      tf.dispose(Object.values(ck!.tensors));
+    } finally {
+      clearInterval(timer);
+      det.dispose();
+    }
   });
 });

@@ -159,6 +159,38 @@ describe('training loop', () => {
     expect(tf.memory().numTensors).toBe(empty);
   });
 
+  it('sees an abort from outside the loop (a timer, like SIGINT or a worker message) at the next step, checkpoints there', async () => {
+    // The hook-driven tests above abort from inside the loop; a real cancel arrives as an event, which the loop
+    // only sees when it yields to the event loop. Checkpoints are 1000 steps apart, so only the cancel writes one.
+    const dir = path.join(tmp, 'timer-abort');
+    const det = make('ae');
+    const ctrl = new AbortController();
+    let seen = 0;
+    let atAbort = -1;
+    const timer = setInterval(() => {
+      if (seen >= 3 && atAbort < 0) {
+        atAbort = seen;
+        ctrl.abort();
+      }
+    }, 1);
+    try {
+      const err = await det
+        .fit(data, { ...base, epochs: 1000, lossEvery: 1000, checkpoint: { dir, everySteps: 1000 }, signal: ctrl.signal, onProgress: (p) => (seen = p.step) })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AbortError);
+      expect(atAbort).toBeGreaterThanOrEqual(3);
+      // The interval fires between two steps: the loop stops before taking another one.
+      expect((err as AbortError).step).toBe(atAbort);
+      expect(seen).toBe(atAbort);
+      const ck = await loadCheckpoint(dir);
+      expect(ck?.state.step).toBe(atAbort);
+      tf.dispose(Object.values(ck!.tensors));
+    } finally {
+      clearInterval(timer);
+      det.dispose();
+    }
+  });
+
   it('rejects training images of the wrong size and bad options', async () => {
     const det = make('ae');
     const small = arrayTrainData(blobs(4, 8, 1), { height: 8, width: 8 });

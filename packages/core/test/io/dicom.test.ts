@@ -140,7 +140,18 @@ describe('DICOM failures', () => {
       },
     );
 
-  it('refuses a compressed transfer syntax by name', async () => {
+  it('refuses an unknown transfer syntax by name (MPEG2 video)', async () => {
+    const file = await fixture({
+      rows: 1,
+      cols: 2,
+      bitsAllocated: 8,
+      pixels: [1, 2],
+      transferSyntax: '1.2.840.10008.1.2.4.100',
+    });
+    expect(await reason(file)).toMatch(/unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.4\.100/);
+  });
+
+  it('refuses a compressed transfer syntax whose pixel data is native', async () => {
     const file = await fixture({
       rows: 1,
       cols: 2,
@@ -148,7 +159,7 @@ describe('DICOM failures', () => {
       pixels: [1, 2],
       transferSyntax: '1.2.840.10008.1.2.4.50',
     });
-    expect(await reason(file)).toMatch(/unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.4\.50/);
+    expect(await reason(file)).toMatch(/says encapsulated \(compressed\) pixel data, but the pixel data is native/);
   });
 
   it('reports a truncated file', async () => {

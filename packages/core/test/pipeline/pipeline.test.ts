@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -73,6 +74,14 @@ describe('pipeline end to end', () => {
     // a handful of validation normals for the default 0.95 quantile: the reliability warning reaches the report
     expect(metrics.thresholdReliability.tooFew).toBe(metrics.threshold.validation.normal < metrics.thresholdReliability.minNormals);
     if (metrics.thresholdReliability.tooFew) expect(html).toContain('id="threshold-warning"');
+    // Training-free shortcut baselines on the same 6 test images, cross-validated there (3 folds: 3 per class).
+    expect(metrics.shortcuts.images).toBe(6);
+    expect(metrics.shortcuts.k).toBe(3);
+    expect(metrics.shortcuts.bestSingle.auroc).toBeGreaterThanOrEqual(0.5);
+    expect(metrics.shortcuts.combinedCv).toBeGreaterThanOrEqual(0);
+    expect(metrics.shortcuts.note).toMatch(/cross-validated on the test set itself/);
+    expect(html).toContain('Shortcut baselines (training-free)');
+    expect(html).toContain(`<code>${metrics.shortcuts.bestSingle.descriptor}</code>`);
   });
 
   it('scoreFiles scores a folder with the trained model', async () => {
@@ -83,6 +92,12 @@ describe('pipeline end to end', () => {
       expect(Number.isFinite(s.score)).toBe(true);
       await fs.access(s.mapFile as string);
     }
+    // `medad score` on a FIFO named x.png: that file fails with its reason at once, the others are scored
+    const fifo = path.join(root, 'x.png');
+    execFileSync('mkfifo', [fifo]);
+    const mixed = await scoreFiles(runDir, [fifo, r.scores[0].path], { backend: 'cpu', maps: false });
+    expect(mixed.scores.map((s) => s.path)).toEqual([r.scores[0].path]);
+    expect(mixed.failures).toEqual([{ path: fifo, reason: expect.stringContaining('a FIFO (named pipe), not an image file') }]);
     // A Scorer kept open scores the same image to the same value, with the run's evaluation map range.
     const scorer = await openScorer(runDir, { backend: 'cpu' });
     try {

@@ -72,7 +72,7 @@ async function scoreSlice(runDir: string, file: string, slice: number, ctx: JobC
 export function createComputeEngine(): ComputeEngine {
   return {
     async train(p, ctx) {
-      const r = await train(p.experiment, { signal: ctx.signal, onProgress: progress(ctx, 'train'), outputRoot: p.runRoot });
+      const r = await train(p.experiment, { signal: ctx.signal, onProgress: progress(ctx, 'train'), outputRoot: p.runRoot, resume: p.resume });
       return { runDir: r.runDir };
     },
     async evaluate(p, ctx) {

@@ -22,6 +22,8 @@ import {
   pathAtPosition,
   rangeOfPath,
   readRunMetrics,
+  releaseOwnRunLocks,
+  resolveDataset,
   type BackendName,
   type DatasetConfig,
   type ExperimentConfig,
@@ -30,6 +32,8 @@ import {
 import type { LeakagePairInfo, LeakageResult, ReadyParams, RunMetricsResult, RunSummary } from '../protocol.js';
 import { resolveConfigFile, summariseConfigFile, summarisePath } from './dataset-summary.js';
 import { LeakageChecker } from './leakage-checker.js';
+import { AuditChecker } from './audit-checker.js';
+import { auditIssues, auditMarkdown, auditResult } from './audit-adapter.js';
 import { readMetricsFileExtras } from './metrics-file.js';
 import { displayMetrics } from './metric-names.js';
 import { renderImage } from './render-image.js';
@@ -52,7 +56,7 @@ function listingMetrics(r: RunListing): Record<string, number> | undefined {
   return out && Object.keys(out).length ? displayMetrics(out) : undefined;
 }
 
-const STATE: Record<string, RunSummary['state']> = { running: 'running', trained: 'finished', evaluated: 'finished', failed: 'failed', cancelled: 'failed' };
+const STATE: Record<string, RunSummary['state']> = { running: 'running', trained: 'finished', evaluated: 'finished', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' };
 
 export function toRunSummary(r: RunListing): RunSummary {
   const m = r.meta;
@@ -62,6 +66,7 @@ export function toRunSummary(r: RunListing): RunSummary {
     detector: m?.detector,
     state: (m && STATE[m.state]) ?? 'unknown',
     ...(m?.state ? { coreState: m.state } : {}),
+    ...(m?.stoppedAtStep !== undefined ? { stoppedAtStep: m.stoppedAtStep } : {}),
     startedAt: m?.startedAt,
     finishedAt: m?.evaluation?.finishedAt ?? m?.finishedAt,
     metrics: listingMetrics(r),
@@ -80,6 +85,7 @@ function unmarked(text: string, file: string): AnalysedDocument {
 export function createEditorEngine(): EditorEngine {
   let backend: BackendName | undefined;
   const leakage = new LeakageChecker();
+  const auditor = new AuditChecker();
   return {
     analyse(text: string, file: string): AnalysedDocument {
       const kind = configKindOf(text);
@@ -104,9 +110,35 @@ export function createEditorEngine(): EditorEngine {
     },
     suggest: (word, candidates, what) => didYouMean(word, candidates, what === 'detector' ? DETECTOR_ALIASES : {}),
     async leakageChecks(kind, value, file, text, signal) {
-      return kind === 'dataset' ? leakage.issues(text, file, value as DatasetConfig, signal) : [];
+      if (kind !== 'dataset') return [];
+      const leaks = leakage.issues(text, file, value as DatasetConfig, signal);
+      // The audit runs in its own worker beside the leakage check; its failure (not a cancel) must not hide leaks.
+      const audit = resolveDataset(value as DatasetConfig, path.dirname(path.resolve(file)))
+        .then((resolved) => auditor.auditOf(resolved, signal))
+        .then(
+          (r) => (r ? auditIssues(text, r.audit) : []),
+          (e: unknown) => {
+            if (signal.aborted) throw e;
+            process.stderr.write(`medad-daemon: shortcut audit failed for ${file}: ${(e as Error).message}\n`);
+            return [];
+          },
+        );
+      const [a, b] = await Promise.all([leaks, audit]);
+      return [...a, ...b];
     },
-    dispose: () => leakage.dispose(),
+    dispose: async () => {
+      await Promise.all([leakage.dispose(), auditor.dispose()]);
+    },
+    async auditSummary(file) {
+      const { resolved } = await resolveConfigFile(file);
+      const audit = await auditor.cachedOf(resolved);
+      return audit && auditMarkdown(audit);
+    },
+    async datasetAudit(file, signal, onProgress) {
+      const { resolved } = await resolveConfigFile(file);
+      const r = await auditor.auditOf(resolved, signal, onProgress);
+      return auditResult(r?.audit, r?.cached ?? false);
+    },
     datasetSummary: (file, signal) => summariseConfigFile(file, signal),
     datasetItems: async (file) => {
       const { resolved } = await resolveConfigFile(file);
@@ -123,6 +155,7 @@ export function createEditorEngine(): EditorEngine {
     },
     summarisePath: (abs, signal) => summarisePath(abs, signal),
     listRuns: async (root) => (await listRuns(root)).map(toRunSummary),
+    releaseOwnRunLocks: (root) => releaseOwnRunLocks(root),
     async runMetrics(runDir): Promise<RunMetricsResult> {
       const r = await readRunMetrics(runDir);
       return { runDir: r.runDir, metrics: displayMetrics(r.metrics), ...(r.curves ? { curves: r.curves } : {}), ...(await readMetricsFileExtras(runDir)) };

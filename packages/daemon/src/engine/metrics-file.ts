@@ -2,7 +2,7 @@
 // detector's other scores from the same weights (`variants`), under the protocol's display names.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { RunMetricsResult } from '../protocol.js';
+import type { RunMetricsResult, RunShortcuts } from '../protocol.js';
 import { displayMetrics } from './metric-names.js';
 
 type Interval = [number, number];
@@ -33,11 +33,34 @@ export function flatIntervals(g: Groups): Record<string, Interval> | undefined {
   return named.length ? Object.fromEntries(named) : undefined;
 }
 
-/** The protocol's extras from a parsed metrics.json: `intervals`, `variants`, `variantIntervals` (each only when present). */
-export function metricsFileExtras(file: unknown): Pick<RunMetricsResult, 'intervals' | 'variants' | 'variantIntervals'> {
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** metrics.json `shortcuts` as the protocol carries it; undefined when absent or malformed. */
+export function shortcutsOf(v: unknown): RunShortcuts | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const s = v as { bestSingle?: { descriptor?: unknown; auroc?: unknown; direction?: unknown }; bestSingleCv?: unknown; combinedCv?: unknown; k?: unknown; flagged?: unknown };
+  const b = s.bestSingle;
+  const auroc = num(b?.auroc);
+  if (!b || typeof b.descriptor !== 'string' || auroc === undefined) return undefined;
+  const flagged = Array.isArray(s.flagged) ? s.flagged.flatMap((f: unknown) => (f && typeof (f as { descriptor?: unknown }).descriptor === 'string' ? [(f as { descriptor: string }).descriptor] : [])) : [];
+  const bestSingleCv = num(s.bestSingleCv);
+  const combinedCv = num(s.combinedCv);
+  const k = num(s.k);
+  return {
+    bestSingle: { descriptor: b.descriptor, auroc, direction: typeof b.direction === 'string' ? b.direction : '' },
+    ...(bestSingleCv !== undefined ? { bestSingleCv } : {}),
+    ...(combinedCv !== undefined ? { combinedCv } : {}),
+    ...(k !== undefined ? { k } : {}),
+    flagged,
+  };
+}
+
+/** The protocol's extras from a parsed metrics.json: `intervals`, `variants`, `variantIntervals`, `shortcuts` (each only when present). */
+export function metricsFileExtras(file: unknown): Pick<RunMetricsResult, 'intervals' | 'variants' | 'variantIntervals' | 'shortcuts'> {
   if (!file || typeof file !== 'object') return {};
-  const f = file as Groups & { variants?: unknown };
+  const f = file as Groups & { variants?: unknown; shortcuts?: unknown };
   const intervals = flatIntervals(f);
+  const shortcuts = shortcutsOf(f.shortcuts);
   const variants: Record<string, Record<string, number>> = {};
   const variantIntervals: Record<string, Record<string, Interval>> = {};
   for (const [name, v] of entries(f.variants)) {
@@ -52,6 +75,7 @@ export function metricsFileExtras(file: unknown): Pick<RunMetricsResult, 'interv
     ...(intervals ? { intervals } : {}),
     ...(Object.keys(variants).length ? { variants } : {}),
     ...(Object.keys(variantIntervals).length ? { variantIntervals } : {}),
+    ...(shortcuts ? { shortcuts } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { ConfigIssue, Position } from '@medad/core';
 import type {
   DatasetItemsResult,
+  DatasetAuditResult,
   DatasetSummary,
   HeatmapParams,
   ImageWindow,
@@ -45,7 +46,10 @@ export interface EditorEngine {
   partialChecks?(kind: ConfigKind, file: string, text: string): Promise<ConfigIssue[]>;
   /** Candidates close to a mistyped word, best first ('detector': also the names people use for detectors). */
   suggest?(word: string, candidates: readonly string[], what?: 'detector'): string[];
-  /** The expensive train/test leakage check (dataset configs; [] for others), off the JSON-RPC thread and cached. */
+  /**
+   * The expensive checks (dataset configs; [] for others), off the JSON-RPC thread and cached: train/test leakage,
+   * then the shortcut audit's warnings.
+   */
   leakageChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
   /** The resolved dataset's images with their splits (the gallery's split filter); optional for test fakes. */
@@ -54,9 +58,15 @@ export interface EditorEngine {
   renderImage(file: string, slice: number | undefined, window: ImageWindow | undefined): Promise<RenderImageResult>;
   /** The leakage report (duplicate pairs) of a dataset or experiment config, through the cached check worker. */
   leakage(file: string, signal: AbortSignal): Promise<LeakageResult>;
+  /** The shortcut audit of a dataset or experiment config, through its cached check worker, with progress. */
+  datasetAudit(file: string, signal: AbortSignal, onProgress?: (percentage: number | undefined, message: string) => void): Promise<DatasetAuditResult>;
+  /** Markdown lines of the dataset's shortcut audit when one is cached (hover on `sources`); never starts one. */
+  auditSummary?(file: string): Promise<string | undefined>;
   /** Markdown summary (counts, classes, sizes) of a dataset folder or config for hovers; undefined if it is neither. */
   summarisePath(abs: string, signal: AbortSignal): Promise<string | undefined>;
   listRuns(root: string): Promise<RunSummary[]>;
+  /** Frees the run locks this process holds under `root` (its training worker died); the folders released. */
+  releaseOwnRunLocks(root: string): Promise<string[]>;
   runMetrics(runDir: string): Promise<RunMetricsResult>;
   initBackend(): Promise<ReadyParams>;
   /** Ends helper threads (the check worker). */
@@ -70,7 +80,7 @@ export interface JobContext {
 
 /** Calls made inside a worker thread: the heavy ones. */
 export interface ComputeEngine {
-  train(params: { experiment: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string }>;
+  train(params: { experiment: string; runRoot: string; resume?: boolean | string }, ctx: JobContext): Promise<{ runDir: string }>;
   evaluate(params: { experiment: string; runDir?: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string; metrics: Record<string, number> }>;
   score(params: ScoreImagesParams & { mapDir: string }, ctx: JobContext): Promise<{ scores: { file: string; score: number; mapPath?: string }[]; failures: { file: string; reason: string }[] }>;
   heatmap(params: HeatmapParams & { outFile: string }, ctx: JobContext): Promise<{ score: number; width: number; height: number; range: [number, number] }>;

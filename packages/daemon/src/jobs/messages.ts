@@ -2,7 +2,7 @@
 import type { JobKind } from '../protocol.js';
 
 /** Job kinds of the compute workers, plus the editor's leakage check (check-worker.ts). */
-export type WorkerJobKind = JobKind | 'leakage';
+export type WorkerJobKind = JobKind | 'leakage' | 'audit';
 
 export type ToWorker = { type: 'run'; jobId: string; kind: WorkerJobKind; params: unknown } | { type: 'abort'; jobId: string };
 

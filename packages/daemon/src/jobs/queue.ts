@@ -6,6 +6,8 @@ import { JobFailure, WorkerHost } from './worker-host.js';
 
 export interface JobHooks {
   onState(job: JobInfo): void;
+  /** A job's worker thread died under it (before the lane's next job starts): e.g. release its run locks. */
+  onWorkerLost?(kind: JobKind, params: unknown): Promise<void>;
 }
 
 interface Entry {
@@ -109,8 +111,9 @@ export class JobQueue {
           this.finish(e, 'succeeded');
           e.resolve(result);
         },
-        (err: unknown) => {
+        async (err: unknown) => {
           const f = err instanceof JobFailure ? err : new JobFailure(String(err), false);
+          if (f.workerLost) await this.hooks.onWorkerLost?.(e.info.kind, e.params).catch(() => undefined);
           this.finish(e, f.cancelled ? 'cancelled' : 'failed', f.message);
           e.reject(f);
         },

@@ -12,6 +12,8 @@ export class JobFailure extends Error {
   constructor(
     message: string,
     readonly cancelled: boolean,
+    /** The worker thread ended under the job (crash, or terminated after an ignored abort). */
+    readonly workerLost = false,
   ) {
     super(message);
   }
@@ -64,7 +66,7 @@ export class WorkerHost {
     if (!this.worker) return;
     this.worker = undefined;
     const p = this.current;
-    if (p) this.settle({ err: new JobFailure(p.abortTimer ? 'cancelled (worker stopped)' : `${this.lane} ${reason}`, !!p.abortTimer) });
+    if (p) this.settle({ err: new JobFailure(p.abortTimer ? 'cancelled (worker stopped)' : `${this.lane} ${reason}`, !!p.abortTimer, true) });
   }
 
   private settle(r: { ok: unknown } | { err: JobFailure }): void {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DatasetItemsRequest, LeakageRequest, ListRunsRequest, RenderImageRequest, ScoreImagesRequest, type LeakageImage, type LeakageResult } from '@medad/daemon/protocol';
+import { DatasetAuditRequest, DatasetItemsRequest, LeakageRequest, ListRunsRequest, RenderImageRequest, ScoreImagesRequest, type DatasetAuditResult, type LeakageImage, type LeakageResult } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError, runJob } from '../jobs.js';
 import { BROWSER_IMAGE, browserCanShow, classify, latestRun, runThreshold, toFsPath } from '../paths.js';
@@ -94,6 +94,18 @@ async function runRows(runDir: string | undefined): Promise<RunScoreRow[]> {
   return fs.promises.readFile(path.join(runDir, 'scores.csv'), 'utf8').then((t) => parseScoresCsv(t, runDir), () => []);
 }
 
+/** The shortcut audit of the first config the daemon can audit (cached in the daemon per dataset state). */
+async function auditOf(daemon: DaemonClient, configs: string[]): Promise<DatasetAuditResult | undefined> {
+  for (const config of configs) {
+    try {
+      return await daemon.get().sendRequest(DatasetAuditRequest, { config: vscode.Uri.file(config).toString() });
+    } catch (e) {
+      daemon.log.appendLine(`gallery: no shortcut audit with ${path.basename(config)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return undefined;
+}
+
 export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient, target: vscode.Uri | undefined, opts: GalleryOptions = {}): Promise<void> {
   const uri = target ?? vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!uri) return void vscode.window.showWarningMessage('Open a folder or a dataset config to show its gallery.');
@@ -138,6 +150,11 @@ export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient
       const side = (i: LeakageImage) => ({ file: i.path, src: ok.get(i.path) ? wv.asWebviewUri(vscode.Uri.file(i.path)).toString() : '', split: i.split, cls: i.className });
       const pair = (p: LeakageResult['pairs'][number]) => ({ a: side(p.a), b: side(p.b), kind: p.kind, distance: p.distance, correlation: p.correlation });
       if (leak) void wv.postMessage({ type: 'duplicates', pairs: leak.pairs.map(pair), withinTest: leak.withinTest.map(pair), checked: leak.checked });
+      const audit = await auditOf(daemon, experiment ? [experiment] : configsIn(folder));
+      if (audit && audit.images.length && !disposed) {
+        const flagged = audit.splits.flatMap((s) => s.descriptors.filter((d) => d.flagged && d.kind === 'numeric').map((d) => ({ descriptor: d.descriptor, auroc: d.auroc })));
+        void wv.postMessage({ type: 'audit', descriptors: audit.descriptors, images: audit.images, flagged });
+      }
     } catch (e) {
       void wv.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       reportError(daemon, 'gallery', e);

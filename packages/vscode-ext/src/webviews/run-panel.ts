@@ -35,7 +35,7 @@ export async function showRun(extensionUri: vscode.Uri, daemon: DaemonClient, re
       const metrics = await daemon.get().sendRequest(RunMetricsRequest, { runDir });
       void wv.postMessage({
         type: 'metrics', metrics: metrics.metrics, intervals: metrics.intervals, curves: metrics.curves,
-        variants: metrics.variants, variantIntervals: metrics.variantIntervals,
+        variants: metrics.variants, variantIntervals: metrics.variantIntervals, shortcuts: metrics.shortcuts,
       });
       const metricsFile = await fs.readFile(path.join(runDir, 'metrics.json'), 'utf8').then((t) => JSON.parse(t) as unknown, () => undefined);
       const info = runDisplayInfo(metricsFile);

@@ -18,11 +18,14 @@ export async function score(args: ParsedArgs, ctx: CommandContext): Promise<numb
     signal: ctx.signal,
     onProgress: router.onProgress,
   }).finally(router.finish);
+  // One rule for both outputs: exit 1 and `ok: false` when any input failed; the scores of the rest are still given.
+  const ok = r.failures.length === 0;
   if (ctx.json) {
-    ctx.emit({ ok: true, ...r });
-    return r.failures.length ? 1 : 0;
+    ctx.emit({ ok, ...r });
+    return ok ? 0 : 1;
   }
   ctx.say(['score\tpath\tmap', ...r.scores.map((s) => `${s.score.toPrecision(6)}\t${s.id}\t${s.mapFile ?? ''}`)].join('\n'));
   for (const f of r.failures) ctx.note(`${f.path}: ${f.reason}`);
-  return r.failures.length ? 1 : 0;
+  if (!ok) ctx.note(`${r.failures.length} of ${r.failures.length + new Set(r.scores.map((s) => s.path)).size} input(s) not scored`);
+  return ok ? 0 : 1;
 }

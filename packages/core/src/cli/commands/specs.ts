@@ -7,24 +7,32 @@ export const doctorFlags: FlagSpecs = { backend: backendFlag };
 
 export const doctorHelp = ['medad doctor [--backend NAME] [--json]', 'Shows the compute backend ladder (tensorflow -> webgpu -> wasm -> cpu), why each rung was or was not used, versions, the GPU adapter and the registered detectors.'] as const;
 
-export const datasetFlags: FlagSpecs = {};
+export const datasetFlags: FlagSpecs = {
+  size: { type: 'string', value: 'WxH', description: 'audit/check: size the sharpness descriptors are measured at (default: the experiment\'s input size, else 64x64).' },
+  'no-audit': { type: 'boolean', description: 'check: skip the shortcut audit.' },
+  'per-image': { type: 'boolean', description: 'audit --json: include every image\'s descriptor values.' },
+};
 
 export const datasetHelp = [
-  'medad dataset summary|check <config.medad.yaml> [--json]',
+  'medad dataset summary|check|audit <config.medad.yaml> [--size WxH] [--no-audit] [--per-image] [--json]',
   'summary: images per split and class, sizes, bit depths, formats, masks and unreadable files (headers only).\n' +
     'check:   the summary plus a leakage search: test images that duplicate (exactly, pixel-wise or nearly) a\n' +
     '         training, validation or unlabelled image. Exit code 1 when leakage is found, 0 otherwise.\n' +
+    '         Then the shortcut audit (see audit; --no-audit skips it): its flags are warnings, not failures.\n' +
+    'audit:   per labelled split, how well each cheap image descriptor alone (brightness, contrast, sharpness,\n' +
+    '         noise, size, format, JPEG quality, DICOM tags) separates normal from anomalous (AUROC, 95% CI), and a\n' +
+    '         cross-validated logistic regression on all of them: what a detector could get from shortcuts alone.\n' +
     'The config may be a dataset config or an experiment config (its dataset is used).',
 ] as const;
 
 export const trainFlags: FlagSpecs = {
-  resume: { type: 'boolean', description: 'Continue the latest unfinished (cancelled or failed) run of this experiment from its checkpoint.' },
+  resume: { type: 'boolean', description: 'Continue the latest unfinished (cancelled, failed or interrupted) run of this experiment from its checkpoint; refused while another live process trains it.' },
   backend: backendFlag,
 };
 
 export const trainHelp = [
   'medad train <experiment.medad.yaml> [--resume] [--backend NAME] [--json]',
-  'Trains the experiment\'s detector on the training normals into a new run folder (output.dir). Ctrl-C stops at the\nnext step and keeps a checkpoint; --resume continues it. A second Ctrl-C quits at once.',
+  'Trains the experiment\'s detector on the training normals into a new run folder (output.dir). Ctrl-C stops after\nthe current optimiser step, writes a checkpoint at that step and marks the run cancelled (run.json state, exit\n130); --resume continues it. A second Ctrl-C quits at once (the run then shows as interrupted, resumable from its\nlast checkpoint). While training, run.lock names the process (pid, host) and its mtime is a heartbeat: a run\nwhose process is gone reads as interrupted, and --resume refuses a run another live process holds.',
 ] as const;
 
 export const evalFlags: FlagSpecs = { backend: backendFlag };
@@ -42,7 +50,7 @@ export const scoreFlags: FlagSpecs = {
 
 export const scoreHelp = [
   'medad score <model-dir|run-dir> <folder|file...> [--out DIR] [--no-maps] [--json]',
-  'Scores images with a trained model (higher = more anomalous) and writes each anomaly map as a 16-bit PNG, using\nthe run\'s evaluation map range when it has one. Unreadable files are listed, not fatal.',
+  'Scores images with a trained model (higher = more anomalous) and writes each anomaly map as a 16-bit PNG, using\nthe run\'s evaluation map range when it has one. A missing path or unreadable file is reported and the rest are\nstill scored; the exit code is then 1 and the --json result has ok: false (ok: true and 0 only when every input\nwas scored).',
 ] as const;
 
 export const demoFlags: FlagSpecs = {

@@ -31,6 +31,13 @@ export function progressRouter(ctx: CommandContext): { onProgress: (p: PipelineP
   };
 }
 
+/** "Skipped N training image(s)" with the first few and why; the full list is in run.json and train.log. */
+export function skippedNote(skipped: { path: string; reason: string }[], cwd: string, shown = 5): string {
+  const lines = skipped.slice(0, shown).map((f) => `  ${path.relative(cwd, f.path) || f.path}: ${f.reason}`);
+  if (skipped.length > shown) lines.push(`  ... and ${skipped.length - shown} more (all in run.json and train.log)`);
+  return [`Skipped ${skipped.length} training image(s) that could not be used:`, ...lines].join('\n');
+}
+
 export async function train(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('train needs exactly one experiment config');
   const file = path.resolve(ctx.cwd, args.positionals[0]);
@@ -44,7 +51,8 @@ export async function train(args: ParsedArgs, ctx: CommandContext): Promise<numb
       onRunDir: (dir) => ctx.note(`run folder: ${dir}`),
     });
     router.finish();
-    if (ctx.json) ctx.emit({ ok: true, runDir: r.runDir, modelDir: r.modelDir, backend: r.backend, steps: r.fit.steps, finalLoss: r.fit.finalLoss, durationMs: r.fit.durationMs, resumedFromStep: r.fit.resumedFromStep, counts: r.counts });
+    if (r.unreadable.length) ctx.note(skippedNote(r.unreadable, ctx.cwd));
+    if (ctx.json) ctx.emit({ ok: true, runDir: r.runDir, modelDir: r.modelDir, backend: r.backend, steps: r.fit.steps, finalLoss: r.fit.finalLoss, durationMs: r.fit.durationMs, resumedFromStep: r.fit.resumedFromStep, counts: r.counts, skipped: r.unreadable.map((f) => ({ file: f.path, reason: f.reason })) });
     else ctx.say(`Trained ${r.fit.steps} steps in ${(r.fit.durationMs / 1000).toFixed(1)} s (final loss ${r.fit.finalLoss.toPrecision(4)}) on ${r.backend}\nModel: ${r.modelDir}\nNext: medad eval ${path.relative(ctx.cwd, r.runDir) || '.'}`);
     return 0;
   } catch (err) {
@@ -72,5 +80,7 @@ export async function evalCommand(args: ParsedArgs, ctx: CommandContext): Promis
 
 export function formatMetrics(image: Record<string, { value: number; ci?: [number, number] }>, pixel?: Record<string, { value: number; ci?: [number, number] }>): string {
   const row = ([k, m]: [string, { value: number; ci?: [number, number] }]) => `  ${k.padEnd(17)} ${m.value.toFixed(4)}${m.ci ? `  [${m.ci[0].toFixed(4)}, ${m.ci[1].toFixed(4)}]` : ''}`;
-  return ['Image level (95% CI):', ...Object.entries(image).map(row), ...(pixel ? ['Pixel level:', ...Object.entries(pixel).map(row)] : [])].join('\n');
+  // The interval label only when some metric has one (bootstrap off, or a one-class test set, gives none).
+  const ci = Object.values(image).some((m) => m.ci) ? ' (95% CI)' : '';
+  return [`Image level${ci}:`, ...Object.entries(image).map(row), ...(pixel ? ['Pixel level:', ...Object.entries(pixel).map(row)] : [])].join('\n');
 }

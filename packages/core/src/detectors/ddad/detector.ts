@@ -2,7 +2,8 @@
 // folders under the fit's checkpoint dir, progress `stage` of the same name):
 //   ndm0..K-1  K reconstruction networks on the normal set D_n
 //   udm0..K-1  K networks on D_n ∪ D_u (D_u: the unlabelled pool, FitOptions.unlabelled)
-//   refine     R_intra and R_dual trained on FPI anomalies in D_n, epoch chosen on the validation normals
+//   refine     R_intra and R_dual trained on FPI anomalies in D_n (refine.ts; last epoch kept, or the epoch chosen on
+//              the validation normals with refineSelect 'validation')
 // Maps (discrepancy.ts): A_rec, A_intra, A_inter, R_intra, R_dual; score() gives the configured one, scoreVariants() all
 // five. Validation normals: FitOptions.validation, else a seeded validationFraction of D_n held out from every stage.
 import * as path from 'node:path';
@@ -49,11 +50,15 @@ export class DdadDetector implements Detector {
   ) {
     this.ndm = Array.from({ length: p.ensemble }, () => createMember(p.backbone, p, inputSize));
     this.udm = Array.from({ length: p.ensemble }, () => createMember(p.backbone, p, inputSize));
-    this.refiners = new Refiners(inputSize, p.refineChannels);
+    this.refiners = new Refiners(inputSize, p);
   }
 
   get config(): Readonly<Record<string, unknown>> {
     return this.p;
+  }
+  /** Whether A_intra/A_inter are divided by the NDM's predicted std (aeu with aeuDivide). */
+  private get divides(): boolean {
+    return this.p.backbone === 'aeu' && this.p.aeuDivide;
   }
   get trainedSteps(): number {
     return this.steps;
@@ -86,8 +91,9 @@ export class DdadDetector implements Detector {
       const out: (FitResult & { step: number })[] = [];
       for (const [k, m] of members.entries()) {
         const stage = `${which}${k}`;
-        const r = await runTraining(memberStage(`ddad/${stage}`, m, memberConfig(this.p), this.inputSize), set, {
+        const r = await runTraining(memberStage(`ddad/${stage}`, m, memberConfig(this.p), this.inputSize, this.p.memberBeta1), set, {
           ...base,
+          lr: this.p.memberLr ?? base.lr,
           seed: mixSeed(opts.seed, which === 'ndm' ? 1 : 2, k),
           checkpoint: ck(stage),
           onProgress: (pr) => ((this.steps = done + pr.step), onProgress?.({ ...pr, stage })),
@@ -99,10 +105,30 @@ export class DdadDetector implements Detector {
     };
     const ndm = await trainEnsemble('ndm', this.ndm, train);
     const udm = await trainEnsemble('udm', this.udm, union);
-    await this.refiners.fitStats(this.ndm, this.udm, train);
-    const setup = { refiners: this.refiners, ndm: this.ndm, udm: this.udm, inputSize: this.inputSize, corruptFraction: this.p.corruptFraction, config: { ...memberConfig(this.p), ensemble: this.p.ensemble, refineChannels: this.p.refineChannels, corruptFraction: this.p.corruptFraction } };
+    const divide = this.divides;
+    await this.refiners.fitStats(this.ndm, this.udm, train, divide);
+    const p = this.p;
+    const refineConfig = {
+      ...memberConfig(p),
+      ensemble: p.ensemble,
+      corruptFraction: p.corruptFraction,
+      ...Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('refine') || k === 'focalGamma' || k === 'aeuDivide')),
+    };
+    const setup = {
+      refiners: this.refiners,
+      ndm: this.ndm,
+      udm: this.udm,
+      inputSize: this.inputSize,
+      corruptFraction: p.corruptFraction,
+      divide,
+      select: p.refineSelect,
+      adam: { beta1: p.refineBeta1, weightDecay: p.refineWeightDecay },
+      config: refineConfig,
+    };
     const refine = await trainRefiners(setup, train, validation, {
       ...base,
+      batchSize: p.refineBatch,
+      lr: p.refineLr,
       epochs: this.p.refineEpochs ?? opts.epochs,
       seed: mixSeed(opts.seed, 3),
       checkpoint: ck('refine'),
@@ -130,7 +156,7 @@ export class DdadDetector implements Detector {
   /** Scores with one map, whatever the configured one. */
   scoreWith(images: Float32Array, n: number, which: DdadScore): Promise<ScoreResult> {
     return scoreInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
-      const maps = rawMaps(this.ndm, this.udm, x);
+      const maps = rawMaps(this.ndm, this.udm, x, this.divides);
       const map = which === 'rec' ? maps.rec : which === 'intra' ? maps.intra : which === 'inter' ? maps.inter : this.refiners.refined(which === 'r-intra' ? 'intra' : 'dual', maps);
       return { maps: map, scores: imageScore(map, this.p.imageScore, this.p.topK) };
     });
@@ -143,7 +169,7 @@ export class DdadDetector implements Detector {
   /** All five maps and scores from one pass (evaluation reports them all); each equals scoreWith(images, n, key). */
   scoreVariants(images: Float32Array, n: number): Promise<Record<DdadScore, ScoreResult>> {
     return scoreVariantsInBatches(this.name, this.inputSize, images, n, SCORE_BATCH, (x) => {
-      const maps = rawMaps(this.ndm, this.udm, x);
+      const maps = rawMaps(this.ndm, this.udm, x, this.divides);
       const all: Record<DdadScore, tf.Tensor3D> = { rec: maps.rec, intra: maps.intra, inter: maps.inter, 'r-intra': this.refiners.refined('intra', maps), 'r-dual': this.refiners.refined('dual', maps) };
       return Object.fromEntries(Object.entries(all).map(([k, map]) => [k, { maps: map, scores: imageScore(map, this.p.imageScore, this.p.topK) }]));
     }) as Promise<Record<DdadScore, ScoreResult>>;

@@ -15,6 +15,8 @@ export interface Member {
   trainLoss(x: tf.Tensor4D, ctx: StepContext): tf.Scalar;
   /** Reconstruction [n, H, W, 1] in inference mode (for aeu: the predicted mean). */
   recon(x: tf.Tensor4D): tf.Tensor4D;
+  /** Predicted per-pixel variance [n, H, W, 1] in inference mode (aeu only). */
+  variance?(x: tf.Tensor4D): tf.Tensor4D;
   dispose(): void;
 }
 
@@ -28,6 +30,10 @@ class AeuMember extends AeuDetector implements Member {
   recon(x: tf.Tensor4D): tf.Tensor4D {
     return this.meanAndLogvar(x, false)[0];
   }
+  /** exp(logvar), logvar clipped to aeu's [-10, 10] so the division stays finite (the official code does not clip). */
+  variance(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.exp(tf.clipByValue(this.meanAndLogvar(x, false)[1], -10, 10));
+  }
 }
 
 class MemaeMember extends MemaeDetector implements Member {
@@ -39,11 +45,11 @@ class MemaeMember extends MemaeDetector implements Member {
 
 export function createMember(backbone: Backbone, p: MemaeParams, inputSize: InputSize): Member {
   if (backbone === 'memae') return new MemaeMember(p, inputSize);
-  const ae = { channels: p.channels, latent: p.latent };
+  const ae = { channels: p.channels, latent: p.latent, hidden: p.hidden };
   return backbone === 'aeu' ? new AeuMember(ae, inputSize) : new AeMember(ae, inputSize);
 }
 
 /** A member as a stage of the shared training loop ('ddad/ndm0', ...): its name and config key its checkpoint. */
-export function memberStage(name: string, member: Member, config: Readonly<Record<string, unknown>>, inputSize: InputSize): Trainable {
-  return { name, config, inputSize, params: member.params, trainLoss: (x, ctx) => member.trainLoss(x, ctx) };
+export function memberStage(name: string, member: Member, config: Readonly<Record<string, unknown>>, inputSize: InputSize, beta1?: number): Trainable {
+  return { name, config, inputSize, params: member.params, trainLoss: (x, ctx) => member.trainLoss(x, ctx), adam: { beta1 } };
 }

@@ -2,7 +2,8 @@
 // shift anywhere, so the collapse f = c is not available) maps images to R^d; c = mean of the initial embeddings of
 // the training normals, with coordinates near 0 pushed to +-eps; loss = mean ||f(x) - c||^2.
 // Score = ||f(x) - c|| (the reference reports the squared distance: same ranking). Map: no native localisation;
-// the map is the image score at every pixel (constant map, documented fallback). Weight decay is not used.
+// the map is the image score at every pixel (constant map, documented fallback). Adam with PyTorch-style L2 weight
+// decay `weightDecay` (reference: 1e-6, src/main.py of lukasruff/Deep-SVDD-PyTorch).
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
 import { ParamStore, addConv, constant, conv, torchUniform } from '../layers.js';
@@ -40,6 +41,9 @@ export class DeepSvddDetector implements Detector, Trainable {
     this.centreStore.add('c', [p.rep], constant(0), false);
   }
 
+  get adam(): { weightDecay: number } {
+    return { weightDecay: this.p.weightDecay };
+  }
   get config(): Readonly<Record<string, unknown>> {
     return this.p;
   }

@@ -8,5 +8,7 @@ export const deepSvddParamsSchema = z.strictObject({
   rep: z.number().int().positive().default(32),
   /** Centre coordinates with |c_i| < eps are pushed to +-eps (reference code: 0.1), so a zero unit cannot match c trivially. */
   eps: z.number().positive().default(0.1),
+  /** Adam's L2 weight decay, PyTorch style (reference code: 1e-6, src/main.py:38; 0 turns it off). */
+  weightDecay: z.number().nonnegative().default(1e-6),
 });
 export type DeepSvddParams = z.output<typeof deepSvddParamsSchema>;

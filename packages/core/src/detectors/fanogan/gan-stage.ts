@@ -4,7 +4,7 @@
 // clipping its weights to [-clip, clip] after each update (the original WGAN). Conventions as the shared training
 // loop: seeded epochs, cancellation between steps, atomic checkpoints every N steps, resume equal to uninterrupted.
 import * as tf from '@tensorflow/tfjs';
-import { AbortError, stepsPerEpoch, type FitOptions, type FitResult, type InputSize, type TrainData } from '../api.js';
+import { AbortError, stepsPerEpoch, yieldToEventLoop, type FitOptions, type FitResult, type InputSize, type TrainData } from '../api.js';
 import { resumeRunCheckpoint, saveRunCheckpoint, type RunIdentity } from '../checkpoint.js';
 import { mixSeed, normalArray, uniformArray } from '../rng.js';
 import type { Critic, Generator } from './nets.js';
@@ -77,9 +77,10 @@ export async function runGanStage(s: GanStageSetup, data: TrainData, opts: FitOp
       for await (const batch of data.batches(opts.batchSize, mixSeed(opts.seed, epoch, 0x5eed), step - epoch * spe)) {
         const n = batch.length / (height * width);
         if (n < 2) continue;
+        await yieldToEventLoop();
         if (opts.signal?.aborted) {
           await checkpoint();
-          throw new AbortError(`fit(fanogan) cancelled in the GAN stage after step ${step}`);
+          throw new AbortError(`fit(fanogan) cancelled in the GAN stage after step ${step}`, step);
         }
         const ts = performance.now();
         const at = step;

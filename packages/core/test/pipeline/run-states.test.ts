@@ -1,0 +1,88 @@
+// run.json states written by train: an error anywhere after the run folder exists (a bad detector parameter
+// included) ends 'failed' with the message, and the lock is released; a cancel ends 'cancelled' at its step.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDemoDataset } from '../../src/demo/dataset.js';
+import { listRuns, readRunMeta, train } from '../../src/pipeline/index.js';
+import { LOCK_FILE } from '../../src/pipeline/run-lock.js';
+import { scorePacked } from '../../src/pipeline/scoring.js';
+import { AbortError, createDetector } from '../../src/detectors/index.js';
+
+let root: string;
+let text: string;
+
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'medad-states-'));
+  const demo = await writeDemoDataset(root, { size: 16, train: 12, testNormal: 2, testLesion: 2, epochs: 1, batchSize: 4, bootstrapSamples: 10 });
+  text = await fs.readFile(demo.experimentConfig, 'utf8');
+});
+afterAll(async () => fs.rm(root, { recursive: true, force: true }));
+
+describe('run states', () => {
+  it('a bad detector parameter marks the run failed with the message (not running forever), and unlocks it', async () => {
+    const file = path.join(root, 'bad.medad.yaml');
+    await fs.writeFile(file, text.replace('name: ae', 'name: ae\n  params:\n    chanels: [8, 8]').replace('dir: runs', 'dir: runs-bad'));
+    await expect(train(file, { backend: 'cpu' })).rejects.toThrow(/chanels/);
+    const runs = await listRuns(path.join(root, 'runs-bad'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0].meta).toMatchObject({ state: 'failed', error: expect.stringMatching(/Unrecognized key: "chanels"/) });
+    await expect(fs.access(path.join(runs[0].dir, LOCK_FILE))).rejects.toThrow();
+    expect(await fs.readFile(path.join(runs[0].dir, 'train.log'), 'utf8')).toMatch(/failed: .*chanels/);
+  });
+
+  it('a cancel from outside the loop marks the run cancelled at the step reached', async () => {
+    const file = path.join(root, 'cancel.medad.yaml');
+    await fs.writeFile(
+      file,
+      text
+        .replace('name: ae', 'name: ae\n  params:\n    channels: [8, 8]')
+        .replace(/epochs: \d+/, 'epochs: 1000')
+        .replace(/checkpointEvery: \d+/, 'checkpointEvery: 1000')
+        .replace('dir: runs', 'dir: runs-cancel'),
+    );
+    const ctrl = new AbortController();
+    let seen = 0;
+    let atAbort = -1;
+    const timer = setInterval(() => {
+      if (seen >= 2 && atAbort < 0) {
+        atAbort = seen;
+        ctrl.abort();
+      }
+    }, 1);
+    try {
+      await expect(train(file, { backend: 'cpu', signal: ctrl.signal, onProgress: (p) => p.train && (seen = p.train.step) })).rejects.toThrow(/cancelled after step/);
+    } finally {
+      clearInterval(timer);
+    }
+    const [run] = await listRuns(path.join(root, 'runs-cancel'));
+    const meta = await readRunMeta(run.dir);
+    expect(meta).toMatchObject({ state: 'cancelled', stoppedAtStep: atAbort, owner: { pid: process.pid, host: os.hostname() } });
+    await expect(fs.access(path.join(run.dir, LOCK_FILE))).rejects.toThrow();
+  });
+
+  it('scoring sees a cancel from outside (a timer) at the next batch', async () => {
+    const det = createDetector('ae', { channels: [8, 8] }, 16);
+    const n = 64;
+    const data = new Float32Array(n * 16 * 16).map((_, i) => Math.sin(i));
+    const ctrl = new AbortController();
+    let done = 0;
+    let atAbort = -1;
+    const timer = setInterval(() => {
+      if (done >= 4 && atAbort < 0) {
+        atAbort = done;
+        ctrl.abort();
+      }
+    }, 1);
+    try {
+      const err = await scorePacked(det, data, n, { batchSize: 2, signal: ctrl.signal, onProgress: (d) => (done = d) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AbortError);
+      expect(done).toBe(atAbort); // no batch scored after the abort
+      expect(done).toBeLessThan(n);
+    } finally {
+      clearInterval(timer);
+      det.dispose();
+    }
+  });
+});
