@@ -3,7 +3,7 @@
 // with two planted *schema* errors (an unknown key and a bad `layout` value). It must stay valid YAML: the daemon
 // reports schema problems only for a document that parses.
 //   node --conditions=@medad/source --import tsx tools/e2e/make-workspace.ts <dir>
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { writeDemoDataset } from '../../packages/core/src/demo/dataset.js';
@@ -25,3 +25,20 @@ await fs.copyFile(path.join(dir, 'train/normal/normal_0003.png'), path.join(dir,
 const lesion = await sharp(path.join(dir, 'test/lesion/lesion_0000.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
 const wide = Float32Array.from(lesion.data, (v) => v * 257);
 await writeGray16Png(path.join(dir, 'test/lesion/lesion16_0000.png'), { width: lesion.info.width, height: lesion.info.height, data: wide }, { min: 0, max: 65535 });
+
+// BUSI as a researcher has it: real data outside the workspace, linked in as a SYMLINK (`busi` -> ../shared/data/busi
+// beside the clone in CI), with a study folder holding its configs. Reading through the link needs the daemon's
+// data-roots sandbox (issue 15, item 1). Without the data nothing is written and the `busi` step says so.
+const repo = path.resolve(import.meta.dirname, '../..');
+const busi = [process.env.E2E_BUSI, path.resolve(repo, '../shared/data/busi'), '/work/shared/data/busi'].find((p) => p && existsSync(path.join(p, 'manifest.csv')));
+if (busi) {
+  await fs.symlink(busi, path.join(dir, 'busi'), 'dir');
+  const study = path.join(dir, 'busi-study');
+  await fs.mkdir(study, { recursive: true });
+  await fs.writeFile(path.join(study, 'dataset.medad.yaml'), 'medad: dataset\nversion: 1\nname: BUSI (symlinked)\nseed: 0\nsources:\n  - layout: folder\n    root: ../busi\nvalidation:\n  fraction: 0.25\n');
+  // small and quick (wasm): 64x64, 2 short epochs; a second experiment gives a second run to compare
+  const exp = (name: string, epochs: number, latent: number) => `medad: experiment\nversion: 1\nname: ${name}\ndataset: dataset.medad.yaml\ndetector:\n  name: ae\n  params:\n    channels: [8, 16, 32]\n    latent: ${latent}\ninput:\n  size: [64, 64]\n  resize: area\n  normalise: minus1to1\ntraining:\n  epochs: ${epochs}\n  batchSize: 8\n  lr: 0.002\n  seed: 0\nevaluation:\n  threshold:\n    policy: normal-quantile\n    value: 0.95\n  bootstrap:\n    samples: 20\n    seed: 0\noutput:\n  dir: runs\n`;
+  await fs.writeFile(path.join(study, 'experiment.medad.yaml'), exp('busi-ae', Number(process.env.E2E_BUSI_EPOCHS ?? 3), 16));
+  await fs.writeFile(path.join(study, 'experiment-b.medad.yaml'), exp('busi-ae-b', 1, 8));
+  console.log(`busi: ${path.join(dir, 'busi')} -> ${busi}`);
+} else console.log('busi: no ../shared/data/busi (set E2E_BUSI): the busi step will fail');

@@ -268,6 +268,22 @@ export interface RunShortcuts {
   flagged: string[];
 }
 
+export interface DatasetItemsParams {
+  /** A dataset config or an experiment config (its dataset). */
+  config: FileRef;
+}
+export interface DatasetItemInfo {
+  /** Absolute image path, as evaluation writes it into scores.csv. */
+  path: string;
+  split: 'train' | 'validation' | 'test' | 'unlabelled';
+  className: string;
+  label: 0 | 1;
+}
+export interface DatasetItemsResult {
+  /** Every image of the resolved dataset with its split (validation held out of train as training does). */
+  items: DatasetItemInfo[];
+}
+
 export interface CancelParams {
   jobId: string;
 }
@@ -318,6 +334,7 @@ export const HeatmapRequest = new RequestType<HeatmapParams, HeatmapResult, void
 export const DatasetSummaryRequest = new RequestType<DatasetSummaryParams, DatasetSummary, void>(Methods.datasetSummary);
 export const ListRunsRequest = new RequestType<ListRunsParams, ListRunsResult, void>(Methods.listRuns);
 export const RunMetricsRequest = new RequestType<RunMetricsParams, RunMetricsResult, void>(Methods.runMetrics);
+export const DatasetItemsRequest = new RequestType<DatasetItemsParams, DatasetItemsResult, void>('medad/datasetItems');
 export const CancelRequest = new RequestType<CancelParams, CancelResult, void>(Methods.cancel);
 export const RenderImageRequest = new RequestType<RenderImageParams, RenderImageResult, void>(Methods.renderImage);
 export const LeakageRequest = new RequestType<LeakageParams, LeakageResult, void>(Methods.leakage);

@@ -165,6 +165,15 @@ export function registerRequests(ctx: RequestContext): void {
     return engine.datasetSummary(file, ctl.signal);
   });
 
+  handle<P.DatasetItemsParams, P.DatasetItemsResult>(P.DatasetItemsRequest, async (p) => {
+    const file = sandbox.resolve(p.config, 'config');
+    await mustExist(sandbox, file, 'config', 'file');
+    // the items' folders become readable data roots, as for a summary (the gallery shows them)
+    await registerConfigRoots(sandbox, file);
+    if (!engine.datasetItems) throw new ResponseError(P.MedadErrorCodes.Unsupported, 'medad/datasetItems: not available in this engine');
+    return engine.datasetItems(file);
+  });
+
   handle<P.RenderImageParams, P.RenderImageResult>(P.RenderImageRequest, async (p) => {
     const image = sandbox.resolve(p.image, 'image');
     // open, then check the handle's real path; decode through the handle (no check-then-use race)

@@ -8,10 +8,11 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node.js';
-import { TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node.js';
+import { CodeActionKind, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { configKindOf } from './engine/core-adapter.js';
 import type { EditorEngine } from './engine/types.js';
+import { codeActions } from './features/code-actions.js';
 import { codeLenses } from './features/code-lens.js';
 import { complete } from './features/completion.js';
 import { DiagnosticsScheduler } from './features/diagnostics.js';
@@ -85,6 +86,7 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
         hoverProvider: true,
         completionProvider: { triggerCharacters: [':', ' ', '/'] },
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
       },
       serverInfo: { name: 'medad-daemon', version: '0.1.0' },
@@ -139,6 +141,11 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
     const doc = documents.get(p.textDocument.uri);
     if (!doc || !isMedadDocument(doc)) return [];
     return guard('completion', () => complete(engine, doc, p, (abs) => sandbox.contains(abs)), []);
+  });
+  connection.onCodeAction((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isMedadDocument(doc)) return [];
+    return guard('code action', async () => codeActions(engine, doc, p), []);
   });
   connection.onCodeLens((p) => {
     const doc = documents.get(p.textDocument.uri);

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CodeActionRequest,
   CodeLensRequest,
   CompletionRequest,
   DidChangeTextDocumentNotification,
@@ -114,11 +115,60 @@ describe('code lenses', () => {
     const exp = path.join(d.workspace, 'e.medad.yaml');
     const expUri = uriOf(exp);
     await d.conn.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: expUri, languageId: 'yaml', version: 1, text: 'medad: experiment\nversion: 1\n' },
+      textDocument: { uri: expUri, languageId: 'yaml', version: 1, text: 'medad: experiment\nversion: 1\ndataset: ds.medad.yaml\ndetector:\n  name: ae\n' },
     });
     const lenses = await d.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: expUri } });
     expect(lenses?.map((l) => l.command?.command).sort()).toEqual(['medad.evaluate', 'medad.train']);
     expect(lenses?.[0].range.start.line).toBe(0);
     expect(await d.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })).toEqual([]);
+  });
+
+  it('shows a disabled Train lens that says why on an invalid config', async () => {
+    const bad = uriOf(path.join(d.workspace, 'bad-lens.medad.yaml'));
+    await d.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: bad, languageId: 'yaml', version: 1, text: 'medad: experiment\nversion: 1\n' },
+    });
+    const lenses = await d.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: bad } });
+    const train = lenses?.find((l) => /Train/.test(l.command?.title ?? ''));
+    expect(train?.command?.command).toBe('');
+    expect(train?.command?.title).toMatch(/^⊘ Train: fix \d+ errors? first \(line \d+: /);
+  });
+});
+
+describe('semantic checks beside schema errors, and did-you-mean fixes', () => {
+  it('reports an unknown detector while a training key is mistyped, and offers both fixes', async () => {
+    const expUri = uriOf(path.join(d.workspace, 'typo.medad.yaml'));
+    const text = 'medad: experiment\nversion: 1\ndataset: ds.medad.yaml\ndetector:\n  name: autoencoder\ntraining:\n  batchsize: 8\n';
+    const got = d.diagnostics(expUri, (p) => p.diagnostics.some((x) => x.code === 'unknown-detector'));
+    await d.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: expUri, languageId: 'yaml', version: 1, text } });
+    const diags = (await got).diagnostics;
+    const key = diags.find((x) => /Unknown key 'batchsize'/.test(x.message));
+    const det = diags.find((x) => x.code === 'unknown-detector');
+    expect(key?.range.start.line).toBe(6);
+    expect(det?.message).toMatch(/did you mean 'ae'\?/);
+    expect(det?.range.start).toEqual({ line: 4, character: 8 });
+    const actions = await d.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: expUri }, range: { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } }, context: { diagnostics: [key, det].filter((x) => x !== undefined) } });
+    const titles = (actions ?? []).map((a) => ('title' in a ? a.title : ''));
+    expect(titles).toContain("Change 'batchsize' to 'batchSize'");
+    expect(titles).toContain("Change 'autoencoder' to 'ae'");
+    const fix = (actions ?? []).find((a) => 'edit' in a && a.title === "Change 'batchsize' to 'batchSize'");
+    expect(fix && 'edit' in fix ? fix.edit?.changes?.[expUri]?.[0] : undefined).toEqual({ range: key?.range, newText: 'batchSize' });
+  });
+});
+
+describe('detector params schema', () => {
+  it('completes, hovers and checks the params of the detector the config names, with positions', async () => {
+    const expUri = uriOf(path.join(d.workspace, 'params.medad.yaml'));
+    const text = 'medad: experiment\nversion: 1\ndataset: ds.medad.yaml\ndetector:\n  name: ae\n  params:\n    laten: 8\n    channels: [8, 16]\n';
+    const got = d.diagnostics(expUri, (p) => p.diagnostics.some((x) => x.code === 'detector-params'));
+    await d.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: expUri, languageId: 'yaml', version: 1, text } });
+    const diag = (await got).diagnostics.find((x) => x.code === 'detector-params');
+    expect(diag?.message).toMatch(/Unknown key 'laten' in detector\.params of 'ae'; did you mean 'latent'\?/);
+    expect(diag?.range).toEqual({ start: { line: 6, character: 4 }, end: { line: 6, character: 9 } });
+    const items = (await d.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: expUri }, position: { line: 7, character: 4 } })) as CompletionItem[] | CompletionList;
+    const labels = (Array.isArray(items) ? items : items.items).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(['latent']));
+    const h = await d.conn.sendRequest(HoverRequest.type, { textDocument: { uri: expUri }, position: { line: 7, character: 6 } });
+    expect((h?.contents as MarkupContent).value).toMatch(/array.*default \[16,32,64,64\]/s);
   });
 });

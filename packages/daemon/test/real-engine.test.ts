@@ -56,7 +56,8 @@ describe('real engine', () => {
     expect(existsSync(path.join(r.runDir, 'model', 'detector.json'))).toBe(true);
     kinds = kinds.filter((k, i) => k !== kinds[i - 1]);
     expect(kinds).toEqual(['begin', 'report', 'end']);
-    expect(seen.some((p) => /^training \d+\/\d+$/.test(p.message ?? ''))).toBe(true);
+    // stage counts first, then epoch, loss and ETA (engine/progress-message.ts)
+    expect(seen.some((p) => /^training \d+\/\d+ · epoch \d+\/\d+ · loss [\d.e+-]+/.test(p.message ?? ''))).toBe(true);
     const pct = seen.map((p) => p.percentage ?? 0);
     expect(pct).toEqual([...pct].sort((a, b) => a - b));
     expect(pct[pct.length - 1]).toBe(100);

@@ -1,18 +1,25 @@
-// Gallery webview: a virtualised thumbnail grid (only visible rows are in the DOM), class/split filters, the
-// per-class score histogram, keyboard navigation (a listbox with an active descendant); Enter or a click opens the
+// Gallery webview: a virtualised thumbnail grid (only visible rows are in the DOM), class/split filters (test by
+// default), heatmap-overlay thumbnails (toggle), a mark on images above the run's threshold, the per-class score
+// histogram (one colour per class, the threshold drawn), keyboard navigation (a listbox with an active descendant); Enter or a click opens the
 // heatmap. Thumbnails of formats the browser cannot show are asked of the daemon for the visible window only.
+import type { RunDisplayInfo } from '../src/run-info.js';
+import { classSeries, defaultSplit, isAbove, splitLabel, splitsOf, unscoredIn } from '../src/webview-logic/gallery-data.js';
 import { attachDescriptors, distinct, filterAndSort, sortValue, type GalleryFilter, type GalleryItem } from '../src/webview-logic/gallery-model.js';
 import { histogramsByClass } from '../src/webview-logic/histogram.js';
 import { histogramSvg } from '../src/webview-logic/svg-chart.js';
 import { gridKey, gridWindow } from '../src/webview-logic/virtual-grid.js';
 import { el, fmt, initData, vscode } from './common.js';
+import { overlayThumb } from './gallery-overlay.js';
 
 const CELL_W = 132;
 const CELL_H = 156;
-const init = initData<{ folder: string }>();
-const state = (vscode.getState() as { filter?: GalleryFilter; focus?: number; scrollTop?: number } | undefined) ?? {};
+const init = initData<{ folder: string; overlays?: boolean }>();
+const state = (vscode.getState() as { filter?: GalleryFilter; focus?: number; scrollTop?: number; overlays?: boolean } | undefined) ?? {};
 const filter: GalleryFilter = state.filter ?? {};
-let all: GalleryItem[] = [];
+type Item = GalleryItem & { map?: string };
+let all: Item[] = [];
+let display: RunDisplayInfo = {};
+let overlays = state.overlays ?? !!init.overlays;
 let shown: GalleryItem[] = [];
 let focus = state.focus ?? 0;
 let columns = 1;
@@ -23,11 +30,19 @@ const status = el('p', { id: 'status', role: 'status' }, 'Loading scores…');
 const bar = el('div', { class: 'toolbar', role: 'toolbar' });
 const clsSel = el('select', { id: 'class-filter', 'aria-label': 'Class' });
 const splitSel = el('select', { id: 'split-filter', 'aria-label': 'Split' });
+const overlayBox = el('input', { id: 'overlays', type: 'checkbox' });
+overlayBox.checked = overlays;
+const overlayLabel = el('label', {}, 'Heatmap overlays ');
+overlayLabel.append(overlayBox);
+overlayBox.addEventListener('change', () => {
+  overlays = overlayBox.checked;
+  render();
+});
 // sort by the anomaly score, or by one of the shortcut audit's descriptors (filled when the daemon's audit returns)
 const sortSel = el('select', { id: 'sort-by', 'aria-label': 'Sort by' });
 sortSel.append(el('option', { value: '' }, 'anomaly score'));
 const auditNote = el('span', { id: 'audit-note', class: 'caption-line' });
-bar.append(el('label', {}, 'Class '), clsSel, el('label', {}, 'Split '), splitSel, el('label', {}, 'Sort by '), sortSel, auditNote);
+bar.append(el('label', {}, 'Class '), clsSel, el('label', {}, 'Split '), splitSel, el('label', {}, 'Sort by '), sortSel, overlayLabel, auditNote);
 const hists = el('div', { id: 'histograms', class: 'histograms' });
 const viewport = el('div', { id: 'grid', class: 'grid-viewport', tabindex: '0', role: 'listbox', 'aria-label': 'Images, most anomalous first (arrow keys move, Enter opens the heatmap)' });
 const spacer = el('div', { class: 'grid-spacer' });
@@ -46,11 +61,22 @@ const rendered = new Map<string, string>();
 let runThreshold: number | undefined;
 
 /** The image of a thumbnail: the file itself, the daemon's rendering, or a placeholder while it is rendered. */
-function picture(file: string, src: string): HTMLElement {
+function picture(file: string, src: string, map?: string): HTMLElement {
+  if (overlays && map && src) return overlayPicture(file, src, map);
   const r = src || rendered.get(file);
   if (r && !r.startsWith('error:')) return el('img', { src: r, alt: file.split('/').pop() ?? '', 'data-source': src ? 'file' : 'daemon' });
   const ext = file.split('.').pop() ?? '?';
   return el('div', { class: 'noimg', 'data-file': file, title: r ? r.slice(6) : `${ext}: rendering…` }, r ? `${ext} ⚠` : `${ext} …`);
+}
+
+/** The thumbnail with the run's saved map over it (the plain image until the composite is ready). */
+function overlayPicture(file: string, src: string, map: string): HTMLElement {
+  const img = el('img', { src, alt: file.split('/').pop() ?? '', 'data-source': 'overlay-pending' });
+  void overlayThumb(file, src, map, display).then((url) => {
+    img.src = url;
+    img.dataset.source = 'overlay';
+  }, () => (img.dataset.source = 'overlay-failed'));
+  return img;
 }
 
 /** Asks the extension to render the given files (the visible ones): it drops files asked for earlier and not
@@ -88,8 +114,8 @@ function showDuplicates(pairs: DupPair[], within: DupPair[]): void {
   }));
 }
 
-function options(sel: HTMLSelectElement, values: string[], current: string | undefined): void {
-  sel.replaceChildren(el('option', { value: '' }, 'all'), ...values.map((v) => el('option', { value: v }, v || '(none)')));
+function options(sel: HTMLSelectElement, values: string[], current: string | undefined, label: (v: string) => string = (v) => v || '(none)'): void {
+  sel.replaceChildren(el('option', { value: '' }, 'all'), ...values.map((v) => el('option', { value: v }, label(v))));
   sel.value = current ?? '';
 }
 
@@ -99,6 +125,8 @@ function refilter(): void {
   filter.sortBy = sortSel.value || undefined;
   shown = filterAndSort(all, filter);
   focus = Math.min(focus, shown.length - 1);
+  // images of this split that the run did not score (train, validation, pool): scored once through the daemon
+  if (runName && unscoredIn(all, filter.split).length) vscode.postMessage({ type: 'score', split: filter.split });
   drawHistograms();
   render();
 }
@@ -126,12 +154,13 @@ function onAudit(a: AuditMsg): void {
 function drawHistograms(): void {
   const scored = shown.filter((i) => !Number.isNaN(i.score)).map((i) => ({ score: i.score, cls: i.cls }));
   if (!scored.length) return void hists.replaceChildren();
-  const byClass = histogramsByClass(scored, 24);
+  const byClass = histogramsByClass(scored, 24, runThreshold === undefined ? [] : [runThreshold]);
   const first = byClass.values().next().value;
-  // the same colours as the run panel: the normal class blue, every abnormal class red
+  // one colour per class (normal blue first); the range covers the run's threshold so its line is always drawn
+  const series = classSeries([...byClass.keys()]);
   hists.innerHTML = histogramSvg({
-    title: 'Score histogram by class', xLabel: 'anomaly score', lo: first?.lo ?? 0, hi: first?.hi ?? 1, threshold: runThreshold, size: { width: 420, height: 170 },
-    groups: [...byClass].map(([cls, h]) => ({ counts: h.counts, label: cls, cls: cls === 'normal' ? 'series-0' : 'series-1' })),
+    title: 'Score histogram by class', xLabel: 'anomaly score', lo: first?.lo ?? 0, hi: first?.hi ?? 1, threshold: runThreshold, size: { width: 520, height: 180 },
+    groups: [...byClass].map(([cls, h]) => ({ counts: h.counts, label: cls, cls: series.get(cls) ?? 'series-1' })),
   });
   const over = runThreshold === undefined ? '' : `; ${scored.filter((i) => i.score >= (runThreshold as number)).length} at or above the run's threshold ${fmt(runThreshold)}`;
   hists.append(el('p', { class: 'caption-line' }, `${[...byClass].map(([cls, h]) => `${cls}: ${h.counts.reduce((x, y) => x + y, 0)}`).join(', ')} images, scores ${fmt(first?.lo ?? 0)}…${fmt(first?.hi ?? 0)}${over}`));
@@ -149,18 +178,19 @@ function render(): void {
     const name = it.file.split('/').pop() ?? '';
     const byDescriptor = filter.sortBy ? sortValue(it, filter) : Number.NaN;
     const score = filter.sortBy ? `${filter.sortBy} ${Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)}` : Number.isNaN(it.score) ? 'not scored' : `score ${fmt(it.score)}`;
+    const over = isAbove(it.score, runThreshold);
     const cell = el('div', {
-      id: `cell-${i}`, class: 'thumb' + (i === focus ? ' focused' : ''), role: 'option', 'aria-selected': String(i === focus), 'aria-posinset': String(i + 1), 'aria-setsize': String(shown.length),
-      'aria-label': `${i + 1}. ${it.cls}, ${score}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), 'data-sort': String(filter.sortBy ? byDescriptor : it.score), title: it.file,
+      id: `cell-${i}`, class: 'thumb' + (i === focus ? ' focused' : '') + (over ? ' over' : ''), 'data-over': String(over), 'data-split': it.split, role: 'option', 'aria-selected': String(i === focus), 'aria-posinset': String(i + 1), 'aria-setsize': String(shown.length),
+      'aria-label': `${i + 1}. ${it.cls}, ${score}${over ? ', above the run\'s threshold' : ''}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), 'data-sort': String(filter.sortBy ? byDescriptor : it.score), title: it.file,
     });
-    cell.append(picture(it.file, it.src), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${i + 1}. ${it.cls} ${filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? '' : fmt(it.score)}`));
+    cell.append(picture(it.file, it.src, (it as Item).map), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${over ? '▲ ' : ''}${i + 1}. ${it.cls} ${filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? '' : fmt(it.score)}`));
     frag.append(cell);
   }
   cells.replaceChildren(frag);
   if (shown[focus] && focus >= w.first && focus < w.end) viewport.setAttribute('aria-activedescendant', `cell-${focus}`);
   else viewport.removeAttribute('aria-activedescendant');
   requestThumbs([...shown.slice(w.first, w.end).filter((x) => !x.src).map((x) => x.file), ...dupSides]);
-  vscode.setState({ filter, focus, scrollTop: viewport.scrollTop });
+  vscode.setState({ filter, focus, scrollTop: viewport.scrollTop, overlays });
 }
 viewport.addEventListener('scroll', () => requestAnimationFrame(render));
 window.addEventListener('resize', () => render());
@@ -195,22 +225,36 @@ window.addEventListener('message', (ev: MessageEvent) => {
     showDuplicates(d.pairs, d.withinTest);
     requestAnimationFrame(render);
   }
+  if (m.type === 'scores') return onScores((m as unknown as { scores: { file: string; score: number }[] }).scores);
   if (m.type === 'audit') return onAudit(m as unknown as AuditMsg);
   if (m.type !== 'items' || !m.items) return;
   all = m.items.map((i) => ({ ...i, score: i.score ?? Number.NaN }));
   if (audit) all = attachDescriptors(all, audit);
   runThreshold = m.threshold?.threshold;
+  display = (m as unknown as { display?: RunDisplayInfo }).display ?? {};
+  runName = m.run;
+  // test by default: the split the run's scores and threshold are about (never a training image on top)
+  if (!state.filter) filter.split = defaultSplit(all);
   options(clsSel, distinct(all, 'cls'), filter.cls);
-  options(splitSel, distinct(all, 'split'), filter.split);
+  options(splitSel, splitsOf(all), filter.split, splitLabel);
+  const scoredByRun = all.filter((i) => !Number.isNaN(i.score)).length;
   status.textContent = !all.length
     ? `No images found under ${init.folder}.`
     : m.run
-      ? `${all.length} images scored by run ${m.run}, most anomalous first.`
+      ? `${all.length} images; ${scoredByRun} scored by run ${m.run} (its scores.csv)${runThreshold === undefined ? '' : `, ▲ marks scores at or above its threshold ${fmt(runThreshold)}`}; most anomalous first.`
       : `${all.length} images, not scored: no finished run yet (train an experiment with the Train lens on its config).`;
   refilter();
   if (state.scrollTop) viewport.scrollTop = state.scrollTop;
   app.dataset.loaded = String(all.length);
 });
+let runName: string | undefined;
+/** Scores of images the run had not scored, computed by the daemon for the chosen split. */
+function onScores(scores: { file: string; score: number }[]): void {
+  const got = new Map(scores.map((s) => [s.file, s.score]));
+  all = all.map((i) => (got.has(i.file) ? { ...i, score: got.get(i.file) as number } : i));
+  refilter();
+}
+
 /** A daemon rendering arrived: swap it into the placeholders showing that file (grid cell or duplicate pair). */
 function onThumb(t: { file: string; src?: string; error?: string }): void {
   rendered.set(t.file, t.src ?? `error:${t.error ?? 'cannot render'}`);

@@ -1,11 +1,20 @@
-// Heatmap webview: original and overlay canvases, colour map / opacity / threshold controls, mask outline,
-// score with rank and percentile, pixel values on hover. State survives hide/show through setState.
+// Heatmap webview: original and overlay canvases (zoom/pan together, window/level on the base image), colour map /
+// opacity / threshold controls with a colour bar in map units, the run picker and scale, mask outline, the verdict
+// (score against the run's threshold, percentile among validation normals), pixel values on hover. State survives
+// hide/show through setState.
 import { COLORMAPS, isColormap, type ColormapName } from '../src/webview-logic/colormap.js';
 import { compositeOverlay, coverage, grayValues, maskOutline, paintOutline, resampleNearest } from '../src/webview-logic/overlay.js';
+import type { RunDisplayInfo } from '../src/run-info.js';
+import { barPosition } from '../src/webview-logic/colorbar.js';
+import { verdict } from '../src/webview-logic/verdict.js';
+import { FULL_WINDOW, applyWindow, isFullWindow } from '../src/webview-logic/window-level.js';
+import { colorbar } from './colorbar.js';
 import { el, fmt, initData, loadPixels, vscode } from './common.js';
+import { zoomPan } from './zoom-pan.js';
 
-interface Init { file: string; imageSrc?: string; maskSrc?: string; colormap: string; opacity: number; threshold: number }
-interface View { colormap: ColormapName; opacity: number; threshold: number; sideBySide: boolean; showMask: boolean }
+interface Init { file: string; imageSrc?: string; maskSrc?: string; colormap: string; opacity: number; threshold: number | null; normalisation: string }
+/** `threshold` undefined: the run's pixel threshold (set when the map arrives), until the user moves the slider. */
+interface View { colormap: ColormapName; opacity: number; threshold?: number; sideBySide: boolean; showMask: boolean; level: number; width: number }
 interface Pixels { width: number; height: number; data: Uint8ClampedArray }
 
 const init = initData<Init>();
@@ -13,10 +22,13 @@ const saved = vscode.getState() as Partial<View> | undefined;
 const view: View = {
   colormap: isColormap(saved?.colormap) ? saved.colormap : isColormap(init.colormap) ? init.colormap : 'jet',
   opacity: saved?.opacity ?? init.opacity,
-  threshold: saved?.threshold ?? init.threshold,
+  threshold: saved?.threshold ?? init.threshold ?? undefined,
   sideBySide: saved?.sideBySide ?? true,
   showMask: saved?.showMask ?? true,
+  level: saved?.level ?? FULL_WINDOW.level,
+  width: saved?.width ?? FULL_WINDOW.width,
 };
+let info: RunDisplayInfo = {};
 
 let image: Pixels | undefined;
 let map: Float32Array | undefined; // normalised 0..1 at image resolution
@@ -29,6 +41,18 @@ const header = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Hea
 const title = el('h2', { id: 'title' }, init.file);
 const status = el('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, 'Waiting for the daemon…');
 const scoreLine = el('p', { id: 'score' });
+const verdictLine = el('p', { id: 'verdict', role: 'status' });
+const warnLine = el('p', { id: 'threshold-warning', class: 'warning', hidden: '' });
+const runSelect = el('select', { id: 'run', 'aria-label': 'Run that scores the image' });
+const scaleSelect = el('select', { id: 'scale', 'aria-label': 'Colour scale' });
+for (const [v, t] of [['global', "run's display range"], ['image', 'this image min–max'], ['fixed', 'fixed range']]) scaleSelect.append(el('option', { value: v }, t));
+scaleSelect.value = init.normalisation;
+const levelInput = el('input', { id: 'level', type: 'range', min: '0', max: '255', step: '1', 'aria-label': 'Base image level (window centre)' });
+levelInput.value = String(view.level);
+const widthInput = el('input', { id: 'window', type: 'range', min: '1', max: '255', step: '1', 'aria-label': 'Base image window width' });
+widthInput.value = String(view.width);
+const resetView = el('button', { id: 'reset-view', type: 'button' }, 'Reset view');
+const bar = colorbar();
 const cmSelect = el('select', { id: 'colormap', 'aria-label': 'Colour map' });
 for (const c of COLORMAPS) cmSelect.append(el('option', { value: c }, c));
 cmSelect.value = view.colormap;
@@ -46,20 +70,37 @@ const label = (text: string, input: HTMLElement) => {
   l.append(input);
   return l;
 };
-header.append(label('Colour map', cmSelect), label('Opacity', opacity), label('Threshold', threshold), thresholdText, label('Side by side', side));
+header.append(label('Run', runSelect), label('Scale', scaleSelect), label('Colour map', cmSelect), label('Opacity', opacity), label('Threshold', threshold), thresholdText, label('Side by side', side));
 if (init.maskSrc) header.append(label('Ground-truth outline', maskBox));
+const imageBar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Base image window and view' });
+imageBar.append(label('Level', levelInput), label('Window', widthInput), resetView, el('span', { class: 'muted' }, 'wheel: zoom · drag: pan · double-click: whole image'));
+runSelect.addEventListener('change', () => vscode.postMessage({ type: 'options', runDir: runSelect.value }));
+scaleSelect.addEventListener('change', () => vscode.postMessage({ type: 'options', normalisation: scaleSelect.value }));
 // hidden until the first draw, so a missing run or a daemon error is not shown above two empty frames
 const canvases = el('div', { class: 'canvases', hidden: '' });
 const original = el('canvas', { id: 'original', 'aria-label': 'Original image' });
 const overlay = el('canvas', { id: 'overlay', tabindex: '0', 'aria-label': 'Image with anomaly map overlay; arrow keys move a probe that reads out pixel and anomaly values' });
-canvases.append(original, overlay);
+const frameOriginal = el('div', { class: 'frame' });
+const frameOverlay = el('div', { class: 'frame' });
+frameOriginal.append(original);
+frameOverlay.append(overlay);
+canvases.append(frameOriginal, frameOverlay);
+const zoom = zoomPan([frameOriginal, frameOverlay], [original, overlay]);
+resetView.addEventListener('click', () => {
+  zoom.reset();
+  view.level = FULL_WINDOW.level;
+  view.width = FULL_WINDOW.width;
+  levelInput.value = String(view.level);
+  widthInput.value = String(view.width);
+  draw();
+});
 const hover = el('p', { id: 'hover', 'aria-live': 'off' }, ' ');
 // volumes and multi-frame files: a slice slider (shown once the daemon says the file holds more than one image)
 const sliceBar = el('div', { class: 'toolbar', hidden: '' });
 const slice = el('input', { id: 'slice', type: 'range', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'Slice' });
 const sliceText = el('span', { id: 'slice-value' });
 sliceBar.append(label('Slice', slice), sliceText);
-app.append(title, header, sliceBar, scoreLine, status, canvases, hover);
+app.append(title, header, bar.root, imageBar, sliceBar, verdictLine, warnLine, scoreLine, status, canvases, hover);
 /** The daemon's rendering of a format the browser cannot show (TIFF, DICOM, NIfTI, 16-bit PNG). */
 let source: Promise<Pixels> | undefined;
 let sourceNote = '';
@@ -75,30 +116,40 @@ function draw(): void {
     c.height = image.height;
   }
   canvases.hidden = false;
-  original.hidden = !view.sideBySide;
-  const base = new Uint8ClampedArray(image.data);
-  const px = compositeOverlay(image.data, map, view);
+  frameOriginal.hidden = !view.sideBySide;
+  const t = view.threshold ?? 0;
+  // window/level changes the base image only: the map's colours keep their meaning
+  const win = { level: view.level, width: view.width };
+  const windowed = isFullWindow(win) ? image.data : applyWindow(image.data, win);
+  const base = new Uint8ClampedArray(windowed);
+  const px = compositeOverlay(windowed, map, { colormap: view.colormap, opacity: view.opacity, threshold: t });
   // small lesions are only a few pixels wide: an outline on the overlay would hide the very map values it marks, so
   // side by side it goes on the original; alone, the overlay carries it
   if (outline && view.showMask) paintOutline(view.sideBySide ? base : px, outline, [255, 0, 255]);
   original.getContext('2d')?.putImageData(new ImageData(base, image.width, image.height), 0, 0);
   overlay.getContext('2d')?.putImageData(new ImageData(px, image.width, image.height), 0, 0);
-  const cov = coverage(map, view.threshold);
+  const cov = coverage(map, t);
   overlay.dataset.drawn = String(Date.now());
   overlay.dataset.coverage = String(cov);
-  thresholdText.textContent = `≥ ${fmt(range[0] + view.threshold * (range[1] - range[0]))} (${((100 * cov) / map.length).toFixed(1)}% of pixels)`;
+  thresholdText.textContent = `≥ ${fmt(range[0] + t * (range[1] - range[0]))} (${((100 * cov) / map.length).toFixed(1)}% of pixels)`;
+  bar.draw(view.colormap, range, t);
   vscode.setState(view);
 }
 
 function onControl(): void {
   view.colormap = isColormap(cmSelect.value) ? cmSelect.value : 'jet';
   view.opacity = Number(opacity.value);
-  view.threshold = Number(threshold.value);
   view.sideBySide = side.checked;
   view.showMask = maskBox.checked;
+  view.level = Number(levelInput.value);
+  view.width = Number(widthInput.value);
   draw();
 }
-for (const c of [cmSelect, opacity, threshold, side, maskBox]) c.addEventListener('input', onControl);
+for (const c of [cmSelect, opacity, side, maskBox, levelInput, widthInput]) c.addEventListener('input', onControl);
+threshold.addEventListener('input', () => {
+  view.threshold = Number(threshold.value);
+  onControl();
+});
 
 function describePixel(x: number, y: number): void {
   if (!image || !map || x < 0 || y < 0 || x >= image.width || y >= image.height) return;
@@ -141,7 +192,16 @@ overlay.addEventListener('keydown', (ev) => {
 });
 overlay.addEventListener('blur', () => (cross.hidden = true));
 
-interface HeatmapMsg { type: 'heatmap'; png?: string; score: number; range: [number, number]; width: number; height: number; run: string; slice?: number }
+interface HeatmapMsg { type: 'heatmap'; png?: string; score: number; range: [number, number]; width: number; height: number; run: string; slice?: number; info?: RunDisplayInfo }
+interface RunsMsg { runs: { runDir: string; label: string }[]; current: string; normalisation: string }
+function onRuns(m: RunsMsg): void {
+  runSelect.replaceChildren(...m.runs.map((r) => el('option', { value: r.runDir }, r.label)));
+  if (!m.runs.some((r) => r.runDir === m.current)) runSelect.append(el('option', { value: m.current }, m.current.split(/[\\/]/).pop() ?? m.current));
+  runSelect.value = m.current;
+  runSelect.disabled = m.runs.length < 2;
+  runSelect.dataset.count = String(m.runs.length);
+  scaleSelect.value = m.normalisation;
+}
 window.addEventListener('message', (ev: MessageEvent) => {
   const m = ev.data as { type: string; message?: string };
   if (m.type === 'status') status.textContent = m.message ?? '';
@@ -151,6 +211,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   }
   if (m.type === 'heatmap') void onHeatmap(m as HeatmapMsg);
   if (m.type === 'source') onSource(m as unknown as SourceMsg);
+  if (m.type === 'runs') onRuns(m as unknown as RunsMsg);
   if (m.type === 'standing') {
     const s = m as unknown as { rank: number; total: number; percentile: number };
     scoreLine.textContent += `, rank ${s.rank} of ${s.total} (percentile ${s.percentile.toFixed(1)})`;
@@ -180,6 +241,23 @@ function onSource(m: SourceMsg): void {
   });
 }
 
+let thresholdTouched = saved?.threshold !== undefined || init.threshold !== null;
+threshold.addEventListener('input', () => (thresholdTouched = true));
+
+function showVerdict(score: number): void {
+  warnLine.hidden = !info.thresholdWarning;
+  warnLine.textContent = info.thresholdWarning ? `⚠ Threshold: ${info.thresholdWarning}` : '';
+  if (info.threshold === undefined) {
+    verdictLine.textContent = 'The run has no image threshold yet: evaluate it for a verdict.';
+    delete verdictLine.dataset.above;
+    return;
+  }
+  const v = verdict(score, info.threshold, info.validationNormals);
+  verdictLine.textContent = v.text;
+  verdictLine.className = v.above ? 'verdict above' : 'verdict below';
+  verdictLine.dataset.above = String(v.above);
+}
+
 async function onHeatmap(m: HeatmapMsg): Promise<void> {
   try {
     if (!m.png) throw new Error('the daemon returned no map image');
@@ -196,6 +274,11 @@ async function onHeatmap(m: HeatmapMsg): Promise<void> {
       }
     }
     range = m.range;
+    info = m.info ?? {};
+    // the default threshold is the run's pixel threshold (validation normals' 0.995 quantile), not 0
+    if (!thresholdTouched) view.threshold = info.pixelThreshold !== undefined ? barPosition(info.pixelThreshold, range[0], range[1]) : 0;
+    threshold.value = String(view.threshold ?? 0);
+    showVerdict(m.score);
     if (maskValues) {
       // mean normalised anomaly inside vs outside the ground truth: how well the map localises (also read by e2e)
       const sum = [0, 0];

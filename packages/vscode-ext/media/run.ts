@@ -10,10 +10,11 @@ const init = initData<{ run: string }>();
 const app = document.getElementById('app') as HTMLElement;
 const table = el('table', { id: 'metrics' });
 const note = el('p', { id: 'note', role: 'status' }, 'Loading…');
+const thresholdWarning = el('p', { id: 'threshold-warning', class: 'warning', hidden: '' });
 const variants = el('div', { id: 'variants-section' });
 const shortcuts = el('p', { id: 'shortcuts', class: 'caption-line' });
 const top = el('div', { class: 'top' });
-app.append(el('h2', {}, `Run ${init.run}`), note, table, shortcuts, variants, el('div', { id: 'charts' }), el('h3', {}, 'Most anomalous test images'), top);
+app.append(el('h2', {}, `Run ${init.run}`), note, thresholdWarning, table, shortcuts, variants, el('div', { id: 'charts' }), el('h3', {}, 'Most anomalous test images'), top);
 
 /** One row per metric with its interval: the daemon's `intervals` (metrics.json's bootstrap CIs), else
  * `x_ci_low`/`x.ciLow`-style keys grouped with `x`. */
@@ -38,6 +39,10 @@ window.addEventListener('message', (ev: MessageEvent) => {
     variants?: Record<string, Record<string, number>>; variantIntervals?: Record<string, Record<string, [number, number]>>; shortcuts?: ShortcutsView;
   };
   if (m.type === 'note') note.textContent = m.message ?? '';
+  if (m.type === 'threshold-warning') {
+    thresholdWarning.hidden = false;
+    thresholdWarning.textContent = `⚠ Threshold: ${m.message ?? ''}`;
+  }
   if (m.type === 'metrics' && m.metrics) {
     metricsTable(m.metrics, m.intervals);
     // names are escaped by variantsTableHtml

@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageclient/node';
 import { Commands, type MedadInitializationOptions } from '@medad/daemon/protocol';
 import { locateDaemon } from './daemon-location.js';
+import { DawnNoiseFilter } from './log-filter.js';
 
 const MAX_RESTARTS = 5;
 
@@ -69,7 +70,8 @@ export class DaemonClient implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', pattern: '**/*.medad.{yaml,yml}' }],
-      outputChannel: this.log,
+      // stderr goes through a filter: Dawn's Vulkan warnings become one line (log-filter.ts)
+      outputChannel: filteredChannel(this.log),
       initializationOptions,
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
@@ -116,4 +118,24 @@ export class DaemonClient implements vscode.Disposable {
   dispose(): void {
     void this.client?.stop();
   }
+}
+
+/** The log with Dawn's native Vulkan warnings (daemon stderr) folded into one line; the client's own lines pass. */
+function filteredChannel(log: vscode.OutputChannel): vscode.OutputChannel {
+  const f = new DawnNoiseFilter();
+  const write = (text: string) => {
+    const out = f.push(text);
+    if (out) log.append(out);
+  };
+  return {
+    name: log.name,
+    append: write,
+    appendLine: (v: string) => write(`${v}\n`),
+    replace: (v: string) => log.replace(v),
+    clear: () => log.clear(),
+    show: (a?: unknown, b?: boolean) => (typeof a === 'boolean' ? log.show(a) : log.show(a as vscode.ViewColumn | undefined, b)),
+    hide: () => log.hide(),
+    // the real channel belongs to the extension (it outlives a daemon restart)
+    dispose: () => undefined,
+  };
 }

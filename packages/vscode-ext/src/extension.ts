@@ -10,6 +10,7 @@ import { RunsView } from './runs-view.js';
 import { forgetScores } from './scores.js';
 import { StatusBar } from './status-bar.js';
 import { openGallery } from './webviews/gallery-panel.js';
+import { registerRunActions } from './run-actions.js';
 import { HEATMAP_VIEW, HeatmapEditorProvider, openHeatmap } from './webviews/heatmap-editor.js';
 import { showRun } from './webviews/run-panel.js';
 
@@ -49,7 +50,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     runs.refresh();
     const pick = await vscode.window.showInformationMessage(`Training finished: ${path.basename(r.runDir)}`, 'Evaluate', 'Show heatmaps');
     if (pick === 'Evaluate') await vscode.commands.executeCommand('medad.evaluate', exp);
-    if (pick === 'Show heatmaps') await openGallery(ext, daemon, exp);
+    if (pick === 'Show heatmaps') await openGallery(ext, daemon, exp, { overlays: true });
   });
   cmd('medad.evaluate', async (arg, runArg) => {
     const exp = experimentOf(arg);
@@ -72,7 +73,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     forgetScores();
     void vscode.window.showInformationMessage(`Training finished: ${path.basename(r.runDir)}`);
   });
-  cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg)));
+  cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg), { overlays: true }));
   cmd('medad.showRun', async (arg) => {
     if (arg) return showRun(ext, daemon, arg);
     const exp = experimentOf(undefined);
@@ -84,6 +85,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   cmd('medad.openHeatmap', (arg) => openHeatmap(arg instanceof vscode.Uri ? arg : undefined));
   cmd('medad.openGallery', (arg) => openGallery(ext, daemon, arg instanceof vscode.Uri ? arg : undefined));
   cmd('medad.showQueue', () => status.showQueue());
+  registerRunActions(ctx, ext, daemon, () => runs.refresh());
   cmd('medad.restartDaemon', () => daemon.restart());
   cmd('medad.refreshRuns', () => runs.refresh());
   cmd('medad.showLog', () => log.show());

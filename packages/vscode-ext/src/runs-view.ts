@@ -28,7 +28,8 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
       }
       const groups = new Map<string, RunSummary[]>();
       for (const r of runs) {
-        const name = r.experiment ? path.basename(r.experiment.replace(/^file:\/\//, '')) : '(unknown experiment)';
+        // workspace-relative: two studies' experiment.medad.yaml are two groups, not one
+        const name = r.experiment ? vscode.workspace.asRelativePath(r.experiment.replace(/^file:\/\//, '')) : '(unknown experiment)';
         groups.set(name, [...(groups.get(name) ?? []), r]);
       }
       return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => ({

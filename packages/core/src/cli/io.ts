@@ -19,7 +19,7 @@ export interface CommandContext extends CliIO {
   say(text: string): void;
   /** Notes for humans that must not pollute stdout (always stderr). */
   note(text: string): void;
-  /** The single JSON document of a --json run. */
+  /** One JSON document of a --json run, on one line (NDJSON: scripts read stdout line by line). */
   emit(value: unknown): void;
   progress(label: string): ProgressBar;
 }
@@ -32,7 +32,7 @@ export function commandContext(io: CliIO, json: boolean): CommandContext {
       if (!json) io.stdout.write(t.endsWith('\n') ? t : t + '\n');
     },
     note: (t) => io.stderr.write(t.endsWith('\n') ? t : t + '\n'),
-    emit: (v) => io.stdout.write(JSON.stringify(v, null, 2) + '\n'),
+    emit: (v) => io.stdout.write(JSON.stringify(v) + '\n'),
     progress: (label) => new ProgressBar(label, io.stderr),
   };
 }

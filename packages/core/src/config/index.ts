@@ -3,3 +3,4 @@ export * from './issues.js';
 export * from './positions.js';
 export * from './yaml.js';
 export * from './json-schema.js';
+export * from './did-you-mean.js';

@@ -10,7 +10,8 @@ import type { BackendName } from '../compute/rungs.js';
 import { mapLimit } from '../dataset/concurrency.js';
 import { loadDataset } from '../dataset/load.js';
 import { resolveDataset } from '../dataset/resolve.js';
-import type { DatasetItem } from '../dataset/types.js';
+import type { DatasetItem, ResolvedDataset } from '../dataset/types.js';
+import { thresholdReliability } from './threshold-reliability.js';
 import { detectorMeta } from '../detectors/registry.js';
 import { experimentConfigSchema, type ExperimentConfig } from '../experiment/schema.js';
 import { probeFile } from '../io/index.js';
@@ -30,12 +31,39 @@ function issueAt(text: string, at: KeyPath, severity: ConfigIssue['severity'], c
   return { message, severity, path: at, ...range, code };
 }
 
-async function trainingItems(config: ExperimentConfig, dir: string): Promise<DatasetItem[]> {
+async function resolvedOf(config: ExperimentConfig, dir: string): Promise<ResolvedDataset | undefined> {
   if (typeof config.dataset === 'string') {
     const loaded = await loadDataset(path.resolve(dir, config.dataset)).catch(() => undefined);
-    return loaded?.resolved?.train ?? [];
+    return loaded?.resolved;
   }
-  return (await resolveDataset({ ...config.dataset, medad: 'dataset' }, dir)).train;
+  return resolveDataset({ ...config.dataset, medad: 'dataset' }, dir).catch(() => undefined);
+}
+
+async function trainingItems(config: ExperimentConfig, dir: string): Promise<DatasetItem[]> {
+  return (await resolvedOf(config, dir))?.train ?? [];
+}
+
+/**
+ * The validation split the threshold is chosen on: missing (evaluate would refuse after training), or too few
+ * normals for the quantile the threshold policy asks for (threshold-reliability.ts states the rule).
+ */
+async function validationCheck(text: string, config: ExperimentConfig, dir: string): Promise<ConfigIssue[]> {
+  const resolved = await resolvedOf(config, dir);
+  if (!resolved) return [];
+  const at: KeyPath = typeof config.dataset === 'string' ? ['dataset'] : ['dataset', 'validation'];
+  if (resolved.validation.length === 0) {
+    return [issueAt(text, at, 'warning', 'no-validation',
+      'the dataset has no validation split: `medad eval` needs one to choose the threshold (never on the test set); add `validation: { fraction: 0.1 }` to the dataset config (held out from train)')];
+  }
+  const t = config.evaluation.threshold;
+  const q = t.policy === 'normal-quantile' ? t.value : t.policy === 'target-fpr' ? 1 - t.value : undefined;
+  if (q === undefined) return [];
+  const normals = resolved.validation.filter((i) => i.label === 0).length;
+  const rel = thresholdReliability(new Float64Array(normals), q);
+  if (!rel.tooFew) return [];
+  const where: KeyPath = rangeOfPath(text, ['evaluation', 'threshold'], 'value') ? ['evaluation', 'threshold'] : at;
+  return [issueAt(text, where, 'warning', 'small-validation',
+    `${normals} validation normal${normals === 1 ? '' : 's'} for the ${q} quantile (needs ≥ ${rel.minNormals}): the threshold would be just above the largest validation normal, set by one outlier; enlarge the validation split (≥ ${rel.boundedNormals} for a bounded 95% interval) or lower the quantile`)];
 }
 
 /** Warns when the input size is larger than most training images in either dimension. */
@@ -85,6 +113,7 @@ export async function checkExperimentConfig(text: string, file: string, opts: Ex
   if (!parsed.value) return [];
   const issues = requirementCheck(text, parsed.value, opts);
   issues.push(...(await sizeCheck(text, parsed.value, path.dirname(path.resolve(file)), opts)));
+  issues.push(...(await validationCheck(text, parsed.value, path.dirname(path.resolve(file)))));
   opts.signal?.throwIfAborted();
   return issues;
 }

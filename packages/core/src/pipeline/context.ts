@@ -7,7 +7,7 @@ import { loadDataset } from '../dataset/load.js';
 import { resolveDataset } from '../dataset/resolve.js';
 import type { DatasetConfig } from '../dataset/schema.js';
 import type { ResolvedDataset } from '../dataset/types.js';
-import { listDetectors } from '../detectors/index.js';
+import { detectorMeta, listDetectors } from '../detectors/index.js';
 import { ConfigError, loadExperiment } from '../experiment/load.js';
 import type { ExperimentConfig } from '../experiment/schema.js';
 
@@ -36,7 +36,8 @@ export interface ExperimentContext extends ParsedExperiment {
 
 export async function readExperiment(ref: ExperimentRef): Promise<ParsedExperiment> {
   if (typeof ref !== 'string') return ref;
-  const loaded = await loadExperiment(ref, { detectorNames: listDetectors().map((d) => d.name) });
+  // params are checked here, with positions, before a run folder exists (not first when the detector is built)
+  const loaded = await loadExperiment(ref, { detectorNames: listDetectors().map((d) => d.name), paramsSchemaOf: (n) => detectorMeta(n)?.paramsSchema });
   if (!loaded.value) throw new ConfigError(loaded.file, loaded.issues);
   return { config: loaded.value, dir: loaded.dir, file: loaded.file };
 }

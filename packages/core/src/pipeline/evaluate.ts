@@ -13,6 +13,8 @@ import { chooseThreshold, imageMetrics, type MetricEntry, type ThresholdResult }
 import { loadSplit } from './images.js';
 import { PIXEL_THRESHOLD_QUANTILE, loadMasks, pixelMetrics, pixelQuantile } from './pixel-metrics.js';
 import { buildExamples, curves } from './report-data.js';
+import { mapDisplay, type MapDisplay } from './display-range.js';
+import { thresholdReliability, type ThresholdReliability } from './threshold-reliability.js';
 import { MODEL_DIR, RUN_JSON, findRuns, readExperimentRecord, readRunMeta, updateRunMeta } from './run-dir.js';
 import { scorePacked, scoreVariantsPacked } from './scoring.js';
 import type { PipelineProgress } from './train.js';
@@ -43,8 +45,14 @@ export interface MetricsJson {
   counts: { validation: number; test: number; testNormal: number; testAbnormal: number; unreadable: number };
   /** Range of the 16-bit PNGs under maps/: value = min + png / 65535 * (max - min). */
   mapRange: [number, number];
-  /** Range the report's colours span (saturating above). */
+  /** Range the report's colours span (saturating above): `display.range`. */
   displayRange: [number, number];
+  /** The one display range and default pixel threshold of report.html and the editor's heatmaps (display-range.ts). */
+  display?: MapDisplay;
+  /** For quantile thresholds: how many validation normals chose it and its 95% order-statistic interval. */
+  thresholdReliability?: ThresholdReliability;
+  /** Validation normals' image scores (the heatmap's "percentile among validation normals"). */
+  validationNormalScores?: number[];
   bootstrap: { samples: number; seed: number; confidence: 0.95 };
   /**
    * The detector's other scores from the same weights (Detector.scoreVariants: DDAD's five maps, f-AnoGAN's
@@ -117,6 +125,11 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
     const valScored = main && vVal[main] ? vVal[main] : await scorePacked(detector, val.data, val.images.length, { batchSize, signal: opts.signal, onProgress: (d, t) => progress('scoring validation', d, t) });
     const valLabels = val.images.map((im) => im.item.label);
     const threshold = chooseThreshold(config.evaluation.threshold, valScored.scores, valLabels);
+    const valNormalScores = Array.from(valScored.scores).filter((_, i) => valLabels[i] === 0);
+    const tp = config.evaluation.threshold;
+    const reliability = tp.policy === 'normal-quantile' ? thresholdReliability(valNormalScores, tp.value)
+      : tp.policy === 'target-fpr' && threshold.validation.abnormal === 0 ? thresholdReliability(valNormalScores, 1 - tp.value) : undefined;
+    if (reliability?.warning) notes.push(`threshold: ${reliability.warning}`);
 
     const test = await loadSplit(resolved.test, config.input, { signal: opts.signal, onProgress: (d, t) => progress('loading test', d, t) });
     if (test.images.length === 0) throw new Error(`${rec.datasetFile ?? runDir}: no readable test images`);
@@ -132,10 +145,10 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
     let hi = -Infinity;
     for (const m of scored.maps) for (const v of m) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const mapRange: [number, number] = [Math.min(0, lo), hi > Math.min(0, lo) ? hi : Math.min(0, lo) + 1];
-    // Colours in the report saturate at the 99.9th percentile of all test map pixels: one hot pixel must not wash
-    // out every other map. Still one range for the whole run.
-    const top = pixelQuantile(scored.maps, 0.999);
-    const displayRange: [number, number] = [mapRange[0], top > mapRange[0] ? top : mapRange[1]];
+    // Colours saturate at a high quantile of validation-normal map pixels (display-range.ts): one hot pixel must not
+    // wash out every other map. One range for the whole run, the same in the report and the editor.
+    const display = mapDisplay(valScored.maps.filter((_, i) => valLabels[i] === 0), scored.maps, mapRange);
+    const displayRange = display.range;
 
     const masks = config.evaluation.pixelMetrics === false ? test.images.map(() => undefined) : await loadMasks(test.images, config.input);
     let pixel: MetricsJson['pixel'];
@@ -204,6 +217,9 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       counts: { validation: val.images.length, test: test.images.length, testNormal: labels.length - testAbnormal, testAbnormal, unreadable: val.failures.length + test.failures.length },
       mapRange,
       displayRange,
+      display,
+      ...(reliability ? { thresholdReliability: reliability } : {}),
+      validationNormalScores: valNormalScores,
       bootstrap: { ...config.evaluation.bootstrap, confidence: 0.95 },
       ...(variants ? { variants } : {}),
       ...(shortcuts ? { shortcuts } : {}),
@@ -228,6 +244,7 @@ export async function evaluate(target: ExperimentRef, opts: EvaluateOptions = {}
       backend: describeBackend(backend),
       timing: [...(meta.training ? [{ label: 'training', ms: meta.training.durationMs }] : []), { label: 'evaluation', ms: evalMs }],
       threshold,
+      ...(reliability ? { thresholdReliability: reliability } : {}),
       imageMetrics: metrics.image,
       pixelMetrics: pixel,
       variants,

@@ -26,3 +26,5 @@ export {
   MODEL_DIR,
   TRAIN_LOG,
 } from './run-dir.js';
+export { mapDisplay, DISPLAY_QUANTILE, type MapDisplay } from './display-range.js';
+export { thresholdReliability, quantileCiRanks, type ThresholdReliability } from './threshold-reliability.js';

@@ -29,6 +29,8 @@ export interface ReportData {
   backend: string;
   timing: { label: string; ms: number }[];
   threshold: { policy: string; value?: number; threshold: number; chosenOn: string };
+  /** Threshold reliability (pipeline/threshold-reliability.ts): its interval, and a warning when too few normals chose it. */
+  thresholdReliability?: { n: number; ci: [number | null, number | null]; warning?: string };
   imageMetrics: Record<string, MetricValue>;
   pixelMetrics?: Record<string, MetricValue>;
   /** Other scores of the same model (Detector.scoreVariants), by name. */
@@ -56,6 +58,14 @@ export interface ReportData {
 const dataUri = (png: Uint8Array) => `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
 const num = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(3) : v.toFixed(4)) : String(v));
 const ms = (v: number) => (v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : `${(v / 1000).toFixed(1)} s`);
+
+/** The threshold's 95% order-statistic interval, and the small-validation warning as a visible line. */
+function thresholdLine(r: ReportData['thresholdReliability']): string {
+  if (!r) return '';
+  const end = (v: number | null, side: string) => (v === null ? side : num(v));
+  const ci = ` 95% interval from ${r.n} validation normals: ${end(r.ci[0], '−∞')} – ${end(r.ci[1], 'above the largest')}.`;
+  return ci + (r.warning ? `</p><p class="warning" id="threshold-warning">⚠ ${escapeXml(r.warning)}` : '');
+}
 
 function metricsTable(rows: Record<string, MetricValue>): string {
   // No CI column when nothing has one (bootstrap off): a column of dashes under "95% CI" reads as a failure.
@@ -105,6 +115,7 @@ function examples(title: string, id: string, list: ReportExample[]): string {
 
 const CSS = `body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1160px;color:#222;padding:0 16px}
 h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:28px}
+.warning{background:#fff4d6;border-left:4px solid #c77c00;padding:6px 10px}
 .banner{background:#fff4d6;border:1px solid #e0b84c;padding:8px 12px;border-radius:4px}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.charts figure{margin:0}.charts figcaption{font-size:12px;color:#555;text-align:center}
 table{border-collapse:collapse;font-size:13px;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -134,7 +145,7 @@ export function renderReportHtml(d: ReportData): string {
 <p class="muted">Generated ${escapeXml(d.generatedAt)} · run <code>${escapeXml(d.run.dir)}</code></p>
 ${d.synthetic ? '<p class="banner"><b>Synthetic data.</b> These images are generated phantoms, not patient scans; the numbers only show that the pipeline works.</p>' : ''}
 <section id="metrics"><h2>Metrics</h2>
-<p>Threshold <b>${num(thr.threshold)}</b> chosen by <code>${escapeXml(thr.policy)}</code>${thr.value !== undefined ? ` (${thr.value})` : ''} on the ${escapeXml(thr.chosenOn)} split — never on the test set.</p>
+<p>Threshold <b>${num(thr.threshold)}</b> chosen by <code>${escapeXml(thr.policy)}</code>${thr.value !== undefined ? ` (${thr.value})` : ''} on the ${escapeXml(thr.chosenOn)} split — never on the test set.${thresholdLine(d.thresholdReliability)}</p>
 <h3>Image level</h3>${metricsTable(d.imageMetrics)}
 ${d.pixelMetrics && Object.keys(d.pixelMetrics).length ? `<h3>Pixel level</h3>${metricsTable(d.pixelMetrics)}` : '<p class="muted">No pixel-level metrics (the test set has no masks, or they were turned off).</p>'}
 ${d.shortcuts ? shortcutsSection(d.shortcuts, d.imageMetrics.auroc?.value) : ''}

@@ -55,6 +55,8 @@ describe('medad CLI', () => {
     const demo = await writeDemoDataset(path.join(root, 'demo'), { size: 16, train: 6, testNormal: 2, testLesion: 2 });
     const r = await cli('dataset', 'summary', demo.datasetConfig, '--json');
     expect(r.code).toBe(0);
+    // NDJSON: one document per line, so `| while read` and jq -c style readers work
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
     const j = JSON.parse(r.stdout);
     expect(j.ok).toBe(true);
     expect(j.summary.total).toBe(10);

@@ -71,3 +71,27 @@ describe('loadExperiment', () => {
     for (const key of ['dataset', 'detector', 'input', 'training', 'evaluation', 'output']) expect(schema.properties[key].description).toBeTruthy();
   });
 });
+
+describe('detector params and the parts that parse', async () => {
+  const { z } = await import('zod');
+  const { checkExperimentParts } = await import('../../src/experiment/index.js');
+  const aeParams = z.strictObject({ channels: z.array(z.number().int().positive()).default([16, 32]), latent: z.number().int().positive().default(16) });
+
+  it('checks detector.params against the detector schema, with positions and did-you-mean, before any run exists', async () => {
+    const file = path.join(dir, 'params.yaml');
+    await fs.writeFile(file, 'medad: experiment\ndataset: data.medad.yaml\ndetector:\n  name: ae\n  params:\n    laten: 8\n    channels: [0]\n');
+    const r = await loadExperiment(file, { detectorNames: ['ae'], paramsSchemaOf: (n) => (n === 'ae' ? aeParams : undefined) });
+    expect(r.value).toBeUndefined();
+    const key = r.issues.find((i) => /laten/.test(i.message));
+    expect(key).toMatchObject({ code: 'detector-params', path: ['detector', 'params', 'laten'], start: { line: 5, character: 4 } });
+    expect(key?.message).toMatch(/did you mean 'latent'\?/);
+    expect(r.issues.find((i) => i.path.join('.') === 'detector.params.channels.0')?.start.line).toBe(6);
+  });
+
+  it('finds an unknown detector and a missing dataset file while another key has a schema error', async () => {
+    const text = 'medad: experiment\ndataset: nope.medad.yaml\ndetector:\n  name: autoencoder\ntraining:\n  batchsize: 8\n';
+    const issues = await checkExperimentParts(text, dir, { detectorNames: ['ae', 'vae'] });
+    expect(issues.map((i) => i.code).sort()).toEqual(['path-missing', 'unknown-detector']);
+    expect(issues.find((i) => i.code === 'unknown-detector')?.message).toMatch(/did you mean 'ae'\?/);
+  });
+});

@@ -66,6 +66,14 @@ describe('pipeline end to end', () => {
     const html = await fs.readFile(r.files.report, 'utf8');
     for (const id of ['metrics', 'curves', 'most-anomalous', 'least-anomalous', 'run-info']) expect(html).toContain(`id="${id}"`);
     expect((await readRunMeta(runDir)).state).toBe('evaluated');
+    // one display range for the report and the editor: from validation normals, inside the full map range
+    expect(metrics.display.rule).toMatch(/validation-normal/);
+    expect(metrics.displayRange).toEqual(metrics.display.range);
+    expect(metrics.display.range[1]).toBeLessThanOrEqual(hi);
+    expect(metrics.validationNormalScores).toHaveLength(metrics.threshold.validation.normal);
+    // a handful of validation normals for the default 0.95 quantile: the reliability warning reaches the report
+    expect(metrics.thresholdReliability.tooFew).toBe(metrics.threshold.validation.normal < metrics.thresholdReliability.minNormals);
+    if (metrics.thresholdReliability.tooFew) expect(html).toContain('id="threshold-warning"');
     // Training-free shortcut baselines on the same 6 test images, cross-validated there (3 folds: 3 per class).
     expect(metrics.shortcuts.images).toBe(6);
     expect(metrics.shortcuts.k).toBe(3);
@@ -97,6 +105,7 @@ describe('pipeline end to end', () => {
       expect(one.score).toBeCloseTo(r.scores[1].score, 5);
       expect([one.width, one.height, one.map.length]).toEqual([16, 16, 256]);
       expect(scorer.mapRange).toEqual((await readRunMeta(runDir)).evaluation?.mapRange);
+      expect(scorer.displayRange).toEqual(JSON.parse(await fs.readFile(path.join(runDir, 'metrics.json'), 'utf8')).display.range);
       await expect(scorer.score(path.join(root, 'nope.png'))).rejects.toThrow(/nope\.png/);
       // The source size (what a heatmap overlays) comes back with the map, so nobody re-reads the header.
       const wide = path.join(root, 'wide.png');

@@ -9,6 +9,7 @@ import { evaluate, openScorer, probeFile, readGray16Png, renderHeatmap, scoreFil
 import { queuedEvaluate, queuedTrain, queueUrlFor } from './queue-route.js';
 import { modelIdentity } from '../jobs/heatmap-cache.js';
 import { displayMetrics } from './metric-names.js';
+import { progressMessage } from './progress-message.js';
 import type { ComputeEngine, JobContext } from './types.js';
 
 /** Weight of each evaluate stage in its progress bar (stages run in this order). */
@@ -16,7 +17,7 @@ const EVAL_STAGES = ['loading validation', 'scoring validation', 'loading test',
 
 function progress(ctx: JobContext, kind: 'train' | 'evaluate' | 'score'): (p: PipelineProgress) => void {
   return (p) => {
-    const msg = p.total ? `${p.stage} ${p.done ?? 0}/${p.total}` : p.stage;
+    const msg = progressMessage(p);
     let pct: number;
     // LSP progress must not go backwards: stages are laid end to end on one 0..100 bar.
     if (kind === 'train') pct = p.stage === 'training' ? 5 + 95 * p.fraction : 5 * p.fraction;
@@ -118,7 +119,7 @@ export function createComputeEngine(): ComputeEngine {
         colormap: p.colormap,
         normalisation: p.normalisation,
         range: p.range,
-        runRange: scorer.mapRange,
+        runRange: scorer.displayRange ?? scorer.mapRange,
         size: { width: info.width, height: info.height },
       });
       await writeAtomic(p.outFile, out.png);

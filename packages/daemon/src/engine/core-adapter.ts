@@ -5,6 +5,10 @@ import {
   backendCapabilities,
   checkDatasetConfig,
   checkExperiment,
+  checkExperimentParts,
+  detectorMeta,
+  didYouMean,
+  DETECTOR_ALIASES,
   checkExperimentConfig,
   datasetJsonSchema,
   describeBackend,
@@ -91,15 +95,20 @@ export function createEditorEngine(): EditorEngine {
     },
     pathAt: (text, pos) => pathAtPosition(text, pos),
     rangeOf: (text, p, part) => rangeOfPath(text, p, part),
-    detectors: () => listDetectors().map((d) => ({ name: d.name, description: d.description })),
+    detectors: () => listDetectors().map((d) => ({ name: d.name, description: d.description, params: d.paramsJsonSchema as object })),
     jsonSchema: (kind) => (kind === 'dataset' ? datasetJsonSchema() : experimentJsonSchema()),
     async semanticChecks(kind, value, file, text, signal) {
       if (kind === 'dataset') return checkDatasetConfig(text, file, { signal, leakage: false });
       const names = listDetectors().map((d) => d.name);
-      const basic = await checkExperiment(text, value as ExperimentConfig, path.dirname(file), { detectorNames: names });
+      const basic = await checkExperiment(text, value as ExperimentConfig, path.dirname(file), { detectorNames: names, paramsSchemaOf: (n) => detectorMeta(n)?.paramsSchema });
       if (basic.some((i) => i.severity === 'error')) return basic;
       return [...basic, ...(await checkExperimentConfig(text, file, { signal, backend }))];
     },
+    async partialChecks(kind, file, text) {
+      if (kind !== 'experiment') return [];
+      return checkExperimentParts(text, path.dirname(file), { detectorNames: listDetectors().map((d) => d.name), paramsSchemaOf: (n) => detectorMeta(n)?.paramsSchema });
+    },
+    suggest: (word, candidates, what) => didYouMean(word, candidates, what === 'detector' ? DETECTOR_ALIASES : {}),
     async leakageChecks(kind, value, file, text, signal) {
       if (kind !== 'dataset') return [];
       const leaks = leakage.issues(text, file, value as DatasetConfig, signal);
@@ -131,6 +140,11 @@ export function createEditorEngine(): EditorEngine {
       return auditResult(r?.audit, r?.cached ?? false);
     },
     datasetSummary: (file, signal) => summariseConfigFile(file, signal),
+    datasetItems: async (file) => {
+      const { resolved } = await resolveConfigFile(file);
+      const splits = ['train', 'validation', 'test', 'unlabelled'] as const;
+      return { items: splits.flatMap((split) => resolved[split].map((it) => ({ path: it.path, split, className: it.className, label: it.label }))) };
+    },
     renderImage: (file, slice, window) => renderImage(file, slice, window),
     async leakage(file, signal): Promise<LeakageResult> {
       const { resolved } = await resolveConfigFile(file);

@@ -2,6 +2,7 @@
 // @medad/core spells these; features and jobs depend on these interfaces alone.
 import type { ConfigIssue, Position } from '@medad/core';
 import type {
+  DatasetItemsResult,
   DatasetAuditResult,
   DatasetSummary,
   HeatmapParams,
@@ -36,17 +37,23 @@ export interface EditorEngine {
   pathAt(text: string, pos: Position): { path: KeyPath; isKey: boolean };
   rangeOf(text: string, path: KeyPath, part?: 'key' | 'value'): Range | undefined;
   /** Registered detectors (`detector.name` is a free string in the schema: detectors register at run time). */
-  detectors(): { name: string; description?: string }[];
+  detectors(): { name: string; description?: string; params?: object }[];
   /** JSON Schema of a config kind (descriptions, enums), undefined when core has none yet. */
   jsonSchema(kind: ConfigKind): object | undefined;
   /** Cheap checks needing the file system (paths, image counts, sizes...); must honour `signal`. */
   semanticChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
+  /** Semantic checks of the parts that parse while the config has schema errors (optional for test fakes). */
+  partialChecks?(kind: ConfigKind, file: string, text: string): Promise<ConfigIssue[]>;
+  /** Candidates close to a mistyped word, best first ('detector': also the names people use for detectors). */
+  suggest?(word: string, candidates: readonly string[], what?: 'detector'): string[];
   /**
    * The expensive checks (dataset configs; [] for others), off the JSON-RPC thread and cached: train/test leakage,
    * then the shortcut audit's warnings.
    */
   leakageChecks(kind: ConfigKind, value: unknown, file: string, text: string, signal: AbortSignal): Promise<ConfigIssue[]>;
   datasetSummary(file: string, signal: AbortSignal): Promise<DatasetSummary>;
+  /** The resolved dataset's images with their splits (the gallery's split filter); optional for test fakes. */
+  datasetItems?(file: string): Promise<DatasetItemsResult>;
   /** One image (frame/slice) decoded and windowed to an 8-bit grey PNG. */
   renderImage(file: string, slice: number | undefined, window: ImageWindow | undefined): Promise<RenderImageResult>;
   /** The leakage report (duplicate pairs) of a dataset or experiment config, through the cached check worker. */

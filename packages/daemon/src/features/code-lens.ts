@@ -36,7 +36,12 @@ export async function codeLenses(
   const add = (title: string, command: string, args: unknown[]) => {
     if (supported.has(command)) lenses.push({ range, command: { title, command, arguments: args } });
   };
-  add('▶ Train', Commands.train, [doc.uri]);
+  // an invalid config gets no working Train button: a disabled lens (no command) that says why
+  const errors = engine.analyse(text, file).issues.filter((i) => i.severity === 'error');
+  if (errors.length && supported.has(Commands.train)) {
+    const first = errors[0];
+    lenses.push({ range, command: { title: `⊘ Train: fix ${errors.length} error${errors.length === 1 ? '' : 's'} first (line ${first.start.line + 1}: ${first.message.slice(0, 80)})`, command: '' } });
+  } else add('▶ Train', Commands.train, [doc.uri]);
   add('Evaluate', Commands.evaluate, [doc.uri]);
   add('Show heatmaps', Commands.showHeatmaps, [doc.uri]);
   if (supported.has(Commands.showRun) && runRoot) {

@@ -6,6 +6,7 @@ import type { CompletionItem, CompletionParams, Position } from 'vscode-language
 import { CompletionItemKind, MarkupKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EditorEngine, KeyPath } from '../engine/types.js';
+import { documentSchema } from './document-schema.js';
 import { configKindOf } from '../engine/core-adapter.js';
 import { filePathOf } from './diagnostics.js';
 import { isPathValue, keysAt, schemasAt, valuesAt } from './schema-docs.js';
@@ -46,7 +47,7 @@ export async function complete(
 ): Promise<CompletionItem[]> {
   const text = doc.getText();
   const kind = configKindOf(text);
-  const schema = kind ? (engine.jsonSchema(kind) as Schema | undefined) : undefined;
+  const schema = kind ? (documentSchema(engine, kind, text) as Schema | undefined) : undefined;
   if (!schema) return [];
   const before = lineBefore(doc, params);
   const afterColon = /^\s*(-\s+)?[\w.-]+:\s*(\S*)$/.exec(before);

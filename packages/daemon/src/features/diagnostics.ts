@@ -21,6 +21,8 @@ export function toDiagnostic(issue: ConfigIssue): Diagnostic {
     message: issue.message,
     source: 'medad',
     ...(issue.code ? { code: issue.code } : {}),
+    // the key path, for code actions (did-you-mean needs the mapping the key is in)
+    data: { path: issue.path },
     ...(related?.length ? { relatedInformation: related } : {}),
   };
 }
@@ -90,6 +92,13 @@ export class DiagnosticsScheduler {
     }
     const base = analysed.issues.map(toDiagnostic);
     await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: base });
+    if (analysed.kind && analysed.value === undefined && this.engine.partialChecks) {
+      // schema errors: still check what parses (a missing dataset file, an unknown detector) in the same round
+      const parts = await this.engine.partialChecks(analysed.kind, filePathOf(doc.uri), text).catch(() => []);
+      const seen = new Set(base.map((d) => `${d.range.start.line}:${d.message}`));
+      const extra = parts.map(toDiagnostic).filter((d) => !seen.has(`${d.range.start.line}:${d.message}`));
+      if (extra.length && this.current(doc.uri, rev)) await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: sortByPosition([...base, ...extra]) });
+    }
     if (!analysed.kind || analysed.value === undefined) return;
 
     const ctl = new AbortController();

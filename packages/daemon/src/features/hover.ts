@@ -6,6 +6,7 @@ import type { Hover, HoverParams } from 'vscode-languageserver/node.js';
 import { MarkupKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EditorEngine } from '../engine/types.js';
+import { documentSchema } from './document-schema.js';
 import { configKindOf } from '../engine/core-adapter.js';
 import { filePathOf } from './diagnostics.js';
 import { formatFolderSummary, summariseFolder } from './folder-summary.js';
@@ -16,7 +17,7 @@ export async function hover(engine: EditorEngine, doc: TextDocument, params: Hov
   const text = doc.getText();
   const kind = configKindOf(text);
   if (!kind) return null;
-  const schema = engine.jsonSchema(kind) as Schema | undefined;
+  const schema = documentSchema(engine, kind, text) as Schema | undefined;
   const { path: keyPath, isKey } = engine.pathAt(text, params.position);
   if (keyPath.length === 0) return null;
   const parts: string[] = [];

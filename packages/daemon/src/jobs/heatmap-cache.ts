@@ -25,7 +25,8 @@ export async function heatmapKey(runDir: string, image: string, p: HeatmapParams
   const h = createHash('sha256');
   h.update(await modelIdentity(runDir));
   h.update(createHash('sha256').update(bytes).digest());
-  h.update(JSON.stringify([p.colormap ?? 'inferno', p.normalisation ?? 'global', p.range ?? null, ...(p.slice ? [p.slice] : [])]));
+  // 'display/1': 'global' spans the run's display range (display-range.ts), no longer its absolute maximum
+  h.update(JSON.stringify(['display/1', p.colormap ?? 'inferno', p.normalisation ?? 'global', p.range ?? null, ...(p.slice ? [p.slice] : [])]));
   return h.digest('hex').slice(0, 32);
 }
 

@@ -36,8 +36,9 @@ export function extent(values: ArrayLike<number>): [number, number] {
 }
 
 /** One histogram per class over a shared range, so bars line up across classes. */
-export function histogramsByClass(items: readonly { score: number; cls: string }[], bins: number): Map<string, Histogram> {
-  const range = extent(items.map((i) => i.score));
+/** `include`: values the common range must cover too (the run's threshold, so the histogram can show it). */
+export function histogramsByClass(items: readonly { score: number; cls: string }[], bins: number, include: readonly number[] = []): Map<string, Histogram> {
+  const range = extent([...items.map((i) => i.score), ...include.filter(Number.isFinite)]);
   const byClass = new Map<string, number[]>();
   for (const it of items) {
     const list = byClass.get(it.cls) ?? [];

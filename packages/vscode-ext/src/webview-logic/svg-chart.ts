@@ -105,6 +105,17 @@ interface Frame {
   sy: (v: number) => number;
 }
 
+/** x of each legend entry: a 10px swatch, 4px gap, the text at ~6.6px per character (11px UI font), 14px spacing. */
+export function legendOffsets(labels: readonly string[], left: number): number[] {
+  const out: number[] = [];
+  let x = left;
+  for (const l of labels) {
+    out.push(x);
+    x += 14 + Math.ceil(l.length * 6.6) + 14;
+  }
+  return out;
+}
+
 /** Extra top margin of histograms, for their legend row. */
 const LEGEND_ROW = 12;
 
@@ -184,6 +195,7 @@ export function histogramSvg(c: HistogramChart): string {
   const f = frame(c.size ?? DEFAULT, [lo, hi], [0, yMax], LEGEND_ROW);
   const p = [open(c.title, f.size), axes(f, c.xLabel, 'fraction of class', niceTicks(lo, hi, 4), yTicks)];
   const width = (hi - lo) / Math.max(1, bins);
+  const legendX = legendOffsets(c.groups.map((g) => `${g.label} (n=${g.counts.reduce((a, b) => a + b, 0)})`), M.left);
   c.groups.forEach((g, k) => {
     fractions[k].forEach((fr, b) => {
       if (fr === 0) return;
@@ -191,8 +203,8 @@ export function histogramSvg(c: HistogramChart): string {
       const x1 = f.sx(lo + (b + 1) * width);
       p.push(`<rect class="bar ${escapeXml(g.cls)}" x="${x0}" y="${f.sy(fr)}" width="${Math.max(0.5, +(x1 - x0 - 0.5).toFixed(1))}" height="${+(f.top + f.ph - f.sy(fr)).toFixed(1)}"><title>${escapeXml(`${g.label}: ${g.counts[b]} in ${tickLabel(lo + b * width)}…${tickLabel(lo + (b + 1) * width)}`)}</title></rect>`);
     });
-    // legend in a row above the plot, clear of bars and the threshold line
-    const x = M.left + 110 * k;
+    // legend in a row above the plot, clear of bars and the threshold line; each entry as wide as its text
+    const x = legendX[k];
     p.push(`<rect class="bar ${escapeXml(g.cls)}" x="${x}" y="1" width="10" height="10"/>`);
     p.push(`<text class="legend" x="${x + 14}" y="10">${escapeXml(`${g.label} (n=${g.counts.reduce((a, b) => a + b, 0)})`)}</text>`);
   });

@@ -6,19 +6,54 @@ import * as vscode from 'vscode';
 import { HeatmapRequest, ListRunsRequest, RenderImageRequest, type Normalisation, type RenderImageResult, type RunSummary } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError } from '../jobs.js';
-import { ANY_IMAGE, browserCanShow, latestRun, maskCandidates } from '../paths.js';
-import { datasetRootOf, datasetScores } from '../scores.js';
+import { ANY_IMAGE, browserCanShow, isUsableRun, latestRun, maskCandidates } from '../paths.js';
+import { runDisplayInfo } from '../run-info.js';
+import { parseScoresCsv } from '../run-scores.js';
 import { standing } from '../webview-logic/histogram.js';
 import { pageHtml, webviewOptions } from './html.js';
 
 export const HEATMAP_VIEW = 'medad.heatmap';
 
-/** The run to explain an image with: the latest finished run whose experiment folder contains the image. */
+/** The run to explain an image with: the latest finished run that scored the image (its scores.csv lists it), else
+ * the latest of the runs whose experiment folder is the nearest ancestor of the image, else the latest run. */
 export async function runForFile(daemon: DaemonClient, file: string, preferred?: string): Promise<RunSummary | undefined> {
   const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
   if (preferred) return runs.find((r) => path.resolve(r.runDir) === path.resolve(preferred)) ?? { runDir: preferred, state: 'finished' };
-  const near = runs.filter((r) => r.experiment && file.startsWith(path.dirname(r.experiment.replace(/^file:\/\//, '')) + path.sep));
-  return latestRun(near) ?? latestRun(runs);
+  const usable = runs.filter(isUsableRun).sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''));
+  for (const r of usable) if ((await scoredFiles(r.runDir)).has(path.resolve(file))) return r;
+  const dirOf = (r: RunSummary) => path.dirname(r.experiment?.replace(/^file:\/\//, '') ?? '');
+  const near = usable.filter((r) => r.experiment && file.startsWith(dirOf(r) + path.sep));
+  const depth = Math.max(-1, ...near.map((r) => dirOf(r).length));
+  return latestRun(near.filter((r) => dirOf(r).length === depth)) ?? latestRun(runs);
+}
+
+/** The images a run's scores.csv lists (cached by the file's mtime; empty for a run not evaluated). */
+const scoredCache = new Map<string, { mtimeMs: number; files: Set<string> }>();
+async function scoredFiles(runDir: string): Promise<Set<string>> {
+  const csv = path.join(runDir, 'scores.csv');
+  const st = await fs.promises.stat(csv).catch(() => undefined);
+  if (!st) return new Set();
+  const hit = scoredCache.get(runDir);
+  if (hit?.mtimeMs === st.mtimeMs) return hit.files;
+  const files = await fs.promises.readFile(csv, 'utf8').then((t) => new Set(parseScoresCsv(t, runDir).map((r) => r.path)), () => new Set<string>());
+  scoredCache.set(runDir, { mtimeMs: st.mtimeMs, files });
+  return files;
+}
+
+/** Every run that can score an image (finished, with a model), newest first: the heatmap's run picker. */
+async function usableRuns(daemon: DaemonClient): Promise<{ runDir: string; label: string }[]> {
+  const { runs } = await daemon.get().sendRequest(ListRunsRequest, {});
+  return runs
+    .filter(isUsableRun)
+    .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
+    .map((r) => ({ runDir: r.runDir, label: `${path.basename(r.runDir)}${r.detector ? ` (${r.detector})` : ''}` }));
+}
+
+/** The run's metrics.json and scores.csv as the heatmap needs them; {} / [] for a run not evaluated yet. */
+async function runFiles(runDir: string): Promise<{ info: ReturnType<typeof runDisplayInfo>; testScores: number[] }> {
+  const info = await fs.promises.readFile(path.join(runDir, 'metrics.json'), 'utf8').then((t) => runDisplayInfo(JSON.parse(t)), () => ({}));
+  const testScores = await fs.promises.readFile(path.join(runDir, 'scores.csv'), 'utf8').then((t) => parseScoresCsv(t, runDir).map((r) => r.score).filter(Number.isFinite), () => []);
+  return { info, testScores };
 }
 
 export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvider {
@@ -51,16 +86,26 @@ export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvide
         maskSrc: mask ? wv.asWebviewUri(vscode.Uri.file(mask)).toString() : undefined,
         colormap: cfg.get('colormap', 'jet'),
         opacity: cfg.get('opacity', 0.5),
-        threshold: cfg.get('threshold', 0),
+        // null: the run's pixel threshold (metrics.json display.pixelThreshold), not 0 (which tints every pixel)
+        threshold: cfg.get<number | null>('threshold', null),
+        normalisation: cfg.get<Normalisation>('normalisation', 'global'),
       },
     });
-    const runDir = HeatmapEditorProvider.pendingRun.get(file);
+    const chosen = { runDir: HeatmapEditorProvider.pendingRun.get(file), normalisation: cfg.get<Normalisation>('normalisation', 'global'), slice: 0 };
     HeatmapEditorProvider.pendingRun.delete(file);
-    const normalisation = cfg.get<Normalisation>('normalisation', 'global');
-    wv.onDidReceiveMessage((m: { type: string; slice?: number }) => {
-      if (m.type === 'ready') void this.load(file, wv, normalisation, direct, 0, runDir);
+    wv.onDidReceiveMessage((m: { type: string; slice?: number; runDir?: string; normalisation?: string }) => {
+      if (m.type === 'ready') void this.load(file, wv, chosen.normalisation, direct, 0, chosen.runDir);
       // another slice of a volume (or frame of a multi-frame DICOM): its image and its map; no dataset rank
-      if (m.type === 'slice' && typeof m.slice === 'number') void this.load(file, wv, normalisation, direct, m.slice, runDir);
+      if (m.type === 'slice' && typeof m.slice === 'number') {
+        chosen.slice = m.slice;
+        void this.load(file, wv, chosen.normalisation, direct, m.slice, chosen.runDir);
+      }
+      // the run picker and the scale (run / image / fixed) re-request the map
+      if (m.type === 'options') {
+        if (typeof m.runDir === 'string') chosen.runDir = m.runDir;
+        if (m.normalisation === 'global' || m.normalisation === 'image' || m.normalisation === 'fixed') chosen.normalisation = m.normalisation;
+        void this.load(file, wv, chosen.normalisation, direct, chosen.slice, chosen.runDir);
+      }
     });
   }
 
@@ -78,19 +123,20 @@ export class HeatmapEditorProvider implements vscode.CustomReadonlyEditorProvide
         post({ type: 'error', message: 'No finished run yet: train an experiment first (the Train lens on its config).' });
         return;
       }
+      post({ type: 'runs', runs: await usableRuns(this.daemon).catch(() => []), current: run.runDir, normalisation });
       post({ type: 'status', message: `Computing the anomaly map with ${path.basename(run.runDir)}…` });
-      const r = await this.daemon.get().sendRequest(HeatmapRequest, { runDir: run.runDir, image: file, colormap: 'gray', normalisation, output: 'base64', ...(slice ? { slice } : {}) });
+      const { info, testScores } = await runFiles(run.runDir);
+      // 'fixed': the medad.heatmap.fixedRange setting, else the run's display range (then it equals 'global')
+      const fixed = vscode.workspace.getConfiguration('medad.heatmap').get<[number, number] | null>('fixedRange', null) ?? info.range;
+      const r = await this.daemon.get().sendRequest(HeatmapRequest, {
+        runDir: run.runDir, image: file, colormap: 'gray', normalisation, output: 'base64', ...(slice ? { slice } : {}), ...(normalisation === 'fixed' && fixed ? { range: fixed } : {}),
+      });
       let png = r.pngBase64;
       if (!png && r.mapPath) png = (await fs.promises.readFile(r.mapPath)).toString('base64');
-      post({ type: 'heatmap', png, score: r.score, range: r.range, width: r.width, height: r.height, run: path.basename(run.runDir), slice });
+      post({ type: 'heatmap', png, score: r.score, range: r.range, width: r.width, height: r.height, run: path.basename(run.runDir), slice, info });
       if (slice > 0 || (source && source.frames > 1)) return;
-      // rank/percentile within the dataset: scores of the whole dataset folder (cached per run)
-      // the map is already shown: a scoring failure only costs the rank line, so it is logged, not raised
-      const scores = await datasetScores(this.daemon, run.runDir, datasetRootOf(file)).catch((e: unknown) => {
-        this.daemon.log.appendLine(`heatmap: scoring the dataset for the rank failed: ${e instanceof Error ? e.message : String(e)}`);
-        return undefined;
-      });
-      if (scores?.length) post({ type: 'standing', ...standing(scores.map((s) => s.score), r.score) });
+      // rank among the run's scored test images (its scores.csv): no re-scoring of the dataset
+      if (testScores.length) post({ type: 'standing', ...standing(testScores, r.score) });
     } catch (e) {
       post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       reportError(this.daemon, 'heatmap', e);

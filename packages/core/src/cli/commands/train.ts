@@ -72,6 +72,9 @@ export async function evalCommand(args: ParsedArgs, ctx: CommandContext): Promis
   if (url) return evalRemote(url, target, args, ctx);
   const router = progressRouter(ctx);
   const r = await evaluate(path.resolve(ctx.cwd, args.positionals[0]), { backend: args.flags.backend as BackendName | undefined, signal: ctx.signal, onProgress: router.onProgress }).finally(router.finish);
+  // on stderr in both modes: a threshold set by one outlier must not go unnoticed (threshold-reliability.ts)
+  const warning = r.metrics.thresholdReliability?.warning;
+  if (warning) ctx.note(`medad: warning: threshold: ${warning}`);
   if (ctx.json) {
     ctx.emit({ ok: true, runDir: r.runDir, files: r.files, metrics: r.metrics });
     return 0;
