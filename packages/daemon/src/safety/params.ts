@@ -55,6 +55,8 @@ export const PARAM_RULES: Record<string, Record<string, Field>> = {
   'medad/renderImage': { image: req(str), slice: opt(sliceIndex), window: opt(windowParam) },
   'medad/leakage': { config: req(str) },
   'medad/datasetAudit': { config: req(str), workDoneToken: opt(token) },
+  'medad/datasetItems': { config: req(str) },
+  'medad/queueCancel': { jobId: req(str) },
   'medad/listRuns': { root: opt(str), experiment: opt(str) },
   'medad/runMetrics': { runDir: req(str) },
   'medad/cancel': { jobId: req((v) => (typeof v === 'string' ? undefined : 'must be a string')) },
