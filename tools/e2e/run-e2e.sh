@@ -5,7 +5,7 @@
 # Env: E2E_DIR (default <repo>/.e2e), E2E_VSIX (a packaged extension to install instead of the unpacked build; its
 # bundled daemon is used), E2E_DAEMON=source|dist (default source: the daemon runs from TypeScript via
 # tsx, so no daemon build is needed), E2E_STEPS (comma list, default all: activate,diagnostic,train,heatmap,restart,
-# gallery), E2E_TIMEOUT (seconds for the Playwright test, default 240), E2E_KEEP (keep the run folder on success).
+# gallery), E2E_TIMEOUT (seconds for the Playwright test, default 600: the BUSI journey trains two runs on real data), E2E_KEEP (keep the run folder on success).
 # Screenshots (and the extension's log) go to $E2E_DIR/artifacts/, emptied first; the code-server log and workspace
 # stay in the run folder printed at the start when the test fails.
 set -euo pipefail
@@ -93,9 +93,9 @@ done
 echo "code-server at $URL (logs in $RUN)"
 set +e
 # bounded: a hung browser or server must not eat the CI budget
-timeout -k 10 "${E2E_TIMEOUT:-240}" node "$ROOT/tools/e2e/e2e.mjs" "$URL" "$WS" "$D/artifacts" &
+timeout -k 10 "${E2E_TIMEOUT:-600}" node "$ROOT/tools/e2e/e2e.mjs" "$URL" "$WS" "$D/artifacts" &
 TEST=$!; wait "$TEST"; RC=$?; TEST=
-[ "$RC" = 124 ] && echo "e2e timed out after ${E2E_TIMEOUT:-240} s"
+[ "$RC" = 124 ] && echo "e2e timed out after ${E2E_TIMEOUT:-600} s"
 if [ "$RC" != 0 ]; then echo "---- code-server log (tail)"; tail -n 40 "$RUN/cs.log"; fi
 set -e
 # the extension's output channel (daemon stderr included) is written by VS Code under the user-data dir

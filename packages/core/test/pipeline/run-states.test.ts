@@ -1,5 +1,6 @@
-// run.json states written by train: an error anywhere after the run folder exists (a bad detector parameter
-// included) ends 'failed' with the message, and the lock is released; a cancel ends 'cancelled' at its step.
+// run.json states written by train: unknown detector params are refused before a run folder exists; an error
+// anywhere after it exists (a detector that cannot be built included) ends 'failed' with the message, and the
+// lock is released; a cancel ends 'cancelled' at its step.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,15 +22,23 @@ beforeAll(async () => {
 afterAll(async () => fs.rm(root, { recursive: true, force: true }));
 
 describe('run states', () => {
-  it('a bad detector parameter marks the run failed with the message (not running forever), and unlocks it', async () => {
-    const file = path.join(root, 'bad.medad.yaml');
-    await fs.writeFile(file, text.replace('name: ae', 'name: ae\n  params:\n    chanels: [8, 8]').replace('dir: runs', 'dir: runs-bad'));
+  it('an unknown detector parameter is refused before any run folder exists', async () => {
+    const file = path.join(root, 'typo.medad.yaml');
+    await fs.writeFile(file, text.replace('name: ae', 'name: ae\n  params:\n    chanels: [8, 8]').replace('dir: runs', 'dir: runs-typo'));
     await expect(train(file, { backend: 'cpu' })).rejects.toThrow(/chanels/);
+    expect(await listRuns(path.join(root, 'runs-typo'))).toHaveLength(0);
+  });
+
+  it('a detector that fails to build marks the run failed with the message (not running forever), and unlocks it', async () => {
+    const file = path.join(root, 'bad.medad.yaml');
+    // valid params, but six downsamplings do not fit 16x16 images: createDetector throws after the run folder exists
+    await fs.writeFile(file, text.replace('name: ae', 'name: ae\n  params:\n    channels: [8, 8, 8, 8, 8, 8]').replace('dir: runs', 'dir: runs-bad'));
+    await expect(train(file, { backend: 'cpu' })).rejects.toThrow(/multiple of 64/);
     const runs = await listRuns(path.join(root, 'runs-bad'));
     expect(runs).toHaveLength(1);
-    expect(runs[0].meta).toMatchObject({ state: 'failed', error: expect.stringMatching(/Unrecognized key: "chanels"/) });
+    expect(runs[0].meta).toMatchObject({ state: 'failed', error: expect.stringMatching(/multiple of 64/) });
     await expect(fs.access(path.join(runs[0].dir, LOCK_FILE))).rejects.toThrow();
-    expect(await fs.readFile(path.join(runs[0].dir, 'train.log'), 'utf8')).toMatch(/failed: .*chanels/);
+    expect(await fs.readFile(path.join(runs[0].dir, 'train.log'), 'utf8')).toMatch(/failed: .*multiple of 64/);
   });
 
   it('a cancel from outside the loop marks the run cancelled at the step reached', async () => {
