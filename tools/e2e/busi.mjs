@@ -97,6 +97,10 @@ export async function busiJourney({ page, ws, shot, lap, fail, closeToasts }) {
   await g.locator('#app[data-loaded]').or(g.locator('#status.error')).first().waitFor({ timeout: 120_000 });
   if (!(await g.locator('#app[data-loaded]').count())) fail(`busi gallery shows an error: ${await g.locator('#status').innerText()}`);
   await until('overlay thumbnails', 30_000, async () => (await g.locator('.thumb img[data-source="overlay"]').count()) > 0);
+  // the BUSI images themselves, read through the symlink (data roots): decoded pictures, not broken-image icons
+  await until('decoded BUSI thumbnails', 60_000, async () =>
+    (await g.locator('#grid .thumb img').evaluateAll((els) => els.filter((i) => i.complete && i.naturalWidth > 0).length)) >= 7,
+  );
   const gs = await g.locator('body').evaluate(() => ({
     split: document.getElementById('split-filter')?.value,
     splits: [...document.querySelectorAll('#grid .thumb')].map((t) => t.dataset.split),
@@ -116,10 +120,15 @@ export async function busiJourney({ page, ws, shot, lap, fail, closeToasts }) {
   if (!gs.thresholdLine) fail('no threshold line on the histogram');
   if (!/▲ marks scores at or above/.test(gs.status)) fail(`no threshold marks: ${gs.status}`);
 
-  // a second run, then the two compared side by side
+  // a second run, trained and evaluated, then the two compared side by side
   await lens(page, 'experiment-b.medad.yaml', 'Train');
   const second = await toast(page, /Training finished|medad: train failed/);
   if (!/Training finished/.test(second)) fail(`second busi training failed: ${second}`);
+  await closeToasts();
+  await lens(page, 'experiment-b.medad.yaml', /^Evaluate$/);
+  const secondEval = await toast(page, /Evaluation finished|medad: evaluate failed/);
+  lap(`busi second evaluate: "${secondEval}"`);
+  if (!/Evaluation finished/.test(secondEval)) fail(`second busi evaluation failed: ${secondEval}`);
   await closeToasts();
   const cmp = () => runCommand(page, 'medad: Compare Runs…', false);
   await cmp();
@@ -130,7 +139,11 @@ export async function busiJourney({ page, ws, shot, lap, fail, closeToasts }) {
   await c.locator('#compare-metrics').waitFor({ timeout: 30_000 });
   const rows = await c.locator('#compare-metrics tbody tr').count();
   const curves = await c.locator('#compare-curves polyline.curve').count();
-  lap(`compare: ${rows} metric rows, ${curves} curves`);
+  // the AUROC row: a number for each run (both evaluated), not a dash
+  const auroc = await c.locator('#compare-metrics tbody tr').first().locator('td').allInnerTexts();
+  lap(`compare: ${rows} metric rows, ${curves} curves, AUROC row ${JSON.stringify(auroc)}`);
   await shot('23-busi-compare.png');
-  if (rows < 3 || curves < 2) fail(`compare view is incomplete: ${rows} rows, ${curves} curves`);
+  // ROC and PR, each with both runs' curves
+  if (rows < 3 || curves < 4) fail(`compare view is incomplete: ${rows} rows, ${curves} curves`);
+  if (auroc.slice(1, 3).some((v) => !/^\d\.\d+$/.test(v.trim()))) fail(`compare view lacks a run's AUROC: ${JSON.stringify(auroc)}`);
 }
