@@ -2,12 +2,13 @@
 // (`busi` -> ../shared/data/busi, see make-workspace.ts). Train a small AE from the lens (progress with loss and
 // ETA), evaluate, open a malignant image's heatmap (colour bar, verdict, lesion hotter than background), open the
 // gallery from "Show heatmaps" (test split only, overlay thumbnails, threshold marks and line), train a second run
-// and compare the two. Reading through the symlink needs the daemon's data roots (issue 15 item 1, another branch):
-// until that is merged the heatmap and gallery parts fail with the sandbox's "outside the workspace" message.
-// Cancel and resume are the run-lifecycle work's own e2e.
+// and compare the two. Reading through the symlink uses the daemon's data roots (a workspace symlink's target is
+// readable, read-only).
+// Last, a long training is cancelled from its notification and resumed from the Runs view (cancel-resume.mjs).
 /* global document */
 import fs from 'node:fs';
 import path from 'node:path';
+import { cancelAndResume } from './cancel-resume.mjs';
 import { activeWebview, pickInQuickInput, QI, recorded, retry, runCommand, until } from './ui.mjs';
 
 const oneLine = (s, n = 240) => s.replace(/\s+/g, ' ').trim().slice(0, n);
@@ -146,4 +147,7 @@ export async function busiJourney({ page, ws, shot, lap, fail, closeToasts }) {
   // ROC and PR, each with both runs' curves
   if (rows < 3 || curves < 4) fail(`compare view is incomplete: ${rows} rows, ${curves} curves`);
   if (auroc.slice(1, 3).some((v) => !/^\d\.\d+$/.test(v.trim()))) fail(`compare view lacks a run's AUROC: ${JSON.stringify(auroc)}`);
+
+  // cancel a long training from its notification, then resume it from the Runs view
+  await cancelAndResume({ page, ws, shot, lap, fail, closeToasts, lens });
 }

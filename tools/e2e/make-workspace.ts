@@ -40,5 +40,7 @@ if (busi) {
   const exp = (name: string, epochs: number, latent: number) => `medad: experiment\nversion: 1\nname: ${name}\ndataset: dataset.medad.yaml\ndetector:\n  name: ae\n  params:\n    channels: [8, 16, 32]\n    latent: ${latent}\ninput:\n  size: [64, 64]\n  resize: area\n  normalise: minus1to1\ntraining:\n  epochs: ${epochs}\n  batchSize: 8\n  lr: 0.002\n  seed: 0\nevaluation:\n  threshold:\n    policy: normal-quantile\n    value: 0.95\n  bootstrap:\n    samples: 20\n    seed: 0\noutput:\n  dir: runs\n`;
   await fs.writeFile(path.join(study, 'experiment.medad.yaml'), exp('busi-ae', Number(process.env.E2E_BUSI_EPOCHS ?? 3), 16));
   await fs.writeFile(path.join(study, 'experiment-b.medad.yaml'), exp('busi-ae-b', 1, 8));
+  // long, with checkpoints far apart: the e2e cancels it mid-run and resumes it (tools/e2e/cancel-resume.mjs)
+  await fs.writeFile(path.join(study, 'experiment-long.medad.yaml'), exp('busi-long', 400, 16).replace('  seed: 0\n', '  seed: 0\n  checkpointEvery: 1000\n'));
   console.log(`busi: ${path.join(dir, 'busi')} -> ${busi}`);
 } else console.log('busi: no ../shared/data/busi (set E2E_BUSI): the busi step will fail');
