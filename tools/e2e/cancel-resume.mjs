@@ -38,7 +38,8 @@ function newestRun(runs, name) {
 
 export async function cancelAndResume({ page, ws, shot, lap, fail, closeToasts, lens }) {
   const file = 'experiment-long.medad.yaml';
-  const runs = path.join(ws, 'busi-study', 'runs');
+  // the daemon writes runs under the workspace's run directory (medad.runDirectory, default <workspace>/runs)
+  const runs = path.join(ws, 'runs');
   await lens(page, file, 'Train');
   const [toast, step] = await progressAt(page, file, 20);
   const said = await cancelFrom(page, toast);
@@ -49,7 +50,9 @@ export async function cancelAndResume({ page, ws, shot, lap, fail, closeToasts, 
   const meta = newestRun(runs, 'busi-long').meta;
   const stopped = meta.stoppedAtStep;
   lap(`run.json: ${JSON.stringify({ state: meta.state, stoppedAtStep: stopped, epochs: meta.experiment?.training?.epochs })}`);
-  if (!(stopped >= step) || stopped > step + 5) fail(`stopped at step ${stopped}, but the cancel came at step ${step}`);
+  // the notification's step lags the loop (progress is throttled), so the stop is at or after the step it showed;
+  // stopping within one step of the abort is asserted in core's and the daemon's tests, not through the UI
+  if (!(stopped >= step)) fail(`stopped at step ${stopped}, before the step ${step} the notification showed`);
   if (!fs.existsSync(path.join(run.dir, 'checkpoint'))) fail(`no checkpoint in ${run.dir} after the cancel`);
   await closeToasts();
 
