@@ -57,10 +57,14 @@ export async function cancelAndResume({ page, ws, shot, lap, fail, closeToasts, 
   await closeToasts();
 
   // the Runs view: the run is shown as cancelled (no spinner), with Resume as an inline action
-  await runCommand(page, 'medad: Refresh Runs');
+  await runCommand(page, 'medad: Focus on Runs View');
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Runs/ }) }).first();
   const row = pane.locator('.monaco-list-row', { hasText: /busi-long-.*cancelled at step/ }).first();
-  await row.waitFor({ timeout: 20_000 });
+  // the view refreshes when the job ends; a refresh of our own covers a missed event
+  await row.waitFor({ timeout: 15_000 }).catch(async () => {
+    await runCommand(page, 'medad: Refresh Runs');
+    await row.waitFor({ timeout: 15_000 });
+  });
   const text = oneLine(await row.innerText());
   const spinning = await row.locator('.codicon-loading, .codicon-sync~spin, .codicon-modifier-spin').count();
   await row.hover();
