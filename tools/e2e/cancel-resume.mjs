@@ -8,11 +8,11 @@ import { runCommand, until } from './ui.mjs';
 
 const oneLine = (s, n = 240) => s.replace(/\s+/g, ' ').trim().slice(0, n);
 
-/** The progress notification of this training, once it has reached step `atLeast`; returns [toast, step]. */
-async function progressAt(page, file, atLeast) {
-  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: new RegExp(`training ${file.replace(/\./g, '\\.')}`) }).first();
+/** The progress notification whose title matches `title`, once it has reached step `atLeast`; returns [toast, step]. */
+async function progressAt(page, title, atLeast) {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: title }).first();
   let step = -1;
-  await until(`training of ${file} at step ${atLeast}`, 180_000, async () => {
+  await until(`${title} at step ${atLeast}`, 180_000, async () => {
     const m = (await toast.count()) ? /training (\d+)\/\d+/.exec(await toast.innerText().catch(() => '')) : null;
     step = m ? Number(m[1]) : -1;
     return step >= atLeast;
@@ -41,7 +41,7 @@ export async function cancelAndResume({ page, ws, shot, lap, fail, closeToasts, 
   // the daemon writes runs under the workspace's run directory (medad.runDirectory, default <workspace>/runs)
   const runs = path.join(ws, 'runs');
   await lens(page, file, 'Train');
-  const [toast, step] = await progressAt(page, file, 20);
+  const [toast, step] = await progressAt(page, /training experiment-long\.medad\.yaml/, 20);
   const said = await cancelFrom(page, toast);
   lap(`cancel at step ~${step}: "${said}"`);
   if (!/cancelled\./.test(said) || /failed/.test(said)) fail(`cancel was reported as "${said}", not as a cancel`);
@@ -75,9 +75,10 @@ export async function cancelAndResume({ page, ws, shot, lap, fail, closeToasts, 
 
   // Resume continues the same run folder from the cancel's checkpoint (the first step it shows is past the stop, not
   // a restart from 1), then is cancelled again to end the test
-  const [again, resumedAt] = await progressAt(page, file, 0);
+  const resuming = new RegExp(`resuming ${path.basename(run.dir)}`);
+  const [again, resumedAt] = await progressAt(page, resuming, 0);
   if (resumedAt <= stopped) fail(`after Resume the training showed step ${resumedAt}, not a step after ${stopped}: it started over`);
-  await progressAt(page, file, resumedAt + 2);
+  await progressAt(page, resuming, resumedAt + 2);
   const said2 = await cancelFrom(page, again);
   await until('run.json cancelled again', 30_000, async () => (newestRun(runs, 'busi-long').meta?.stoppedAtStep ?? 0) > stopped);
   const after = newestRun(runs, 'busi-long');
