@@ -19,17 +19,29 @@ function stdioConnection() {
   const reader = new ResilientMessageReader(process.stdin, (code, message, id) => void writer.write({ jsonrpc: '2.0', id, error: { code, message } } as never).catch(() => undefined));
   return createConnection(ProposedFeatures.all, reader, writer);
 }
-const connection = process.argv.some((a) => a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe')) ? createConnection(ProposedFeatures.all) : stdioConnection();
+const stdio = !process.argv.some((a) => a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'));
+const connection = stdio ? stdioConnection() : createConnection(ProposedFeatures.all);
 const server = startServer(connection, createEditorEngine());
 
 // Shutdown stops jobs (a running training gets a few seconds to checkpoint, see server.ts); bounded, so a worker
 // stuck in native code cannot keep the client waiting. process.exit then ends every thread.
 const STOP_LIMIT_MS = 8000;
 const stopped = () => Promise.race([server.stop().catch(() => undefined), new Promise((r) => setTimeout(r, STOP_LIMIT_MS).unref())]);
+let shutdownAsked = false;
 connection.onShutdown(async () => {
+  shutdownAsked = true;
   await stopped();
 });
 connection.onExit(() => void stopped().then(() => process.exit(0)));
+// The client is gone when stdin ends or stdout breaks (EPIPE): stop and exit, as vscode-languageserver does for the
+// stream it reads itself (with our own reader it cannot see the stream). A write to a broken stderr is dropped: an
+// error there reported through stderr again would loop forever.
+const clientGone = () => void stopped().then(() => process.exit(shutdownAsked ? 0 : 1));
+if (stdio) {
+  process.stdin.on('end', clientGone).on('close', clientGone);
+  process.stdout.on('error', clientGone);
+}
+process.stderr.on('error', () => undefined);
 process.on('uncaughtException', (err) => process.stderr.write(`medad-daemon: uncaught ${err.stack ?? String(err)}\n`));
 process.on('unhandledRejection', (err) => process.stderr.write(`medad-daemon: unhandled ${(err as Error)?.stack ?? String(err)}\n`));
 connection.listen();
