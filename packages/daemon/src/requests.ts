@@ -1,8 +1,6 @@
 // Handlers for the medad/* requests: validate params, confine paths to the sandbox, run heavy work as jobs
 // and map every failure to a JSON-RPC error (never an uncaught exception).
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node.js';
 import { ResponseError } from 'vscode-languageserver/node.js';
@@ -134,22 +132,20 @@ export function registerRequests(ctx: RequestContext): void {
       const key = await heatmapKey(runDir, f.procPath, p);
       let meta = await readCached(cacheDir, key);
       let cached = true;
+      let bytes: Uint8Array | undefined;
       if (!meta) {
         cached = false;
-        const png = path.join(cacheDir, `${key}.png`);
-        const tmp = path.join(tmpdir(), `medad-heatmap-${process.pid}-${randomBytes(6).toString('hex')}.png`);
-        try {
-          const { result } = await job<{ score: number; width: number; height: number; range: [number, number] }>('heatmap', 'Heatmap', image, { ...p, runDir, image: f.procPath, outFile: tmp, workDoneToken: undefined }, p, token);
-          await writeInRun(sandbox, png, await fs.readFile(tmp));
-          meta = { ...result, mapPath: png };
-        } finally {
-          await fs.rm(tmp, { force: true });
-        }
-        await writeMeta(sandbox, cacheDir, key, meta);
+        const pngPath = path.join(cacheDir, `${key}.png`);
+        // the PNG comes back in the worker's message; the cache's image and metadata are written side by side
+        const { result } = await job<{ score: number; width: number; height: number; range: [number, number]; png: Uint8Array }>('heatmap', 'Heatmap', image, { ...p, runDir, image: f.procPath, workDoneToken: undefined }, p, token);
+        const { png, ...rest } = result;
+        bytes = png;
+        meta = { ...rest, mapPath: pngPath };
+        await Promise.all([writeInRun(sandbox, pngPath, png), writeMeta(sandbox, cacheDir, key, meta)]);
       }
       const out: P.HeatmapResult = { ...meta, cached };
       if (p.output === 'base64') {
-        out.pngBase64 = (await fs.readFile(meta.mapPath as string)).toString('base64');
+        out.pngBase64 = Buffer.from(bytes ?? (await fs.readFile(meta.mapPath as string))).toString('base64');
         delete out.mapPath;
       }
       return out;

@@ -105,14 +105,18 @@ export async function renderHeatmap(map: Float32Array, width: number, height: nu
   const out = o.size ?? { width, height };
   const resized = out.width === width && out.height === height ? map : resizeImage({ width, height, data: map }, out.width, out.height, 'bilinear').data;
   const name = o.colormap ?? 'inferno';
-  const lut = Array.from({ length: 256 }, (_, i) => colormapRgb(name, i / 255));
+  // a flat 256-entry LUT and integer indexing: this loop runs per output pixel on every heatmap request
+  const lut = new Uint8Array(768);
+  for (let i = 0; i < 256; i++) lut.set(colormapRgb(name, i / 255), 3 * i);
   const rgb = Buffer.alloc(out.width * out.height * 3);
+  const lo = range[0];
   const span = range[1] - range[0];
-  for (let i = 0; i < resized.length; i++) {
-    const c = lut[byte((resized[i] - range[0]) / span)];
-    rgb[3 * i] = c[0];
-    rgb[3 * i + 1] = c[1];
-    rgb[3 * i + 2] = c[2];
+  for (let i = 0, o = 0; i < resized.length; i++, o += 3) {
+    const t = 255 * ((resized[i] - lo) / span); // byte()'s arithmetic exactly; NaN fails both tests and maps to 0
+    const k = 3 * (t >= 255 ? 255 : t > 0 ? Math.round(t) : 0);
+    rgb[o] = lut[k];
+    rgb[o + 1] = lut[k + 1];
+    rgb[o + 2] = lut[k + 2];
   }
   const png = await sharp(rgb, { raw: { width: out.width, height: out.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer(); // level 1: a local PNG, latency matters more than bytes
   return { png, width: out.width, height: out.height, range };

@@ -52,4 +52,12 @@ describe('renderHeatmap', () => {
     expect(p.data[3 * 63]).toBeGreaterThan(p.data[0]);
     expect(p.data[3 * 63]).toBeGreaterThan(200);
   });
+
+  it('colours every pixel as colormapRgb of its clamped, normalised value (out of range and non-finite too)', async () => {
+    const values = [-5, 0, 0.1234, 0.5, 0.998, 1, 7, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.25, 0.75];
+    const r = await renderHeatmap(Float32Array.from(values), 4, 3, { colormap: 'inferno', normalisation: 'fixed', range: [0, 1] });
+    const p = await pixels(r.png);
+    const want = values.map((v) => colormapRgb('inferno', Math.round(255 * Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v))) / 255));
+    expect([...p.data]).toEqual(want.flat());
+  });
 });

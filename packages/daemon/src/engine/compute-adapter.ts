@@ -49,12 +49,6 @@ async function scorerFor(runDir: string): Promise<Scorer> {
   return scorer;
 }
 
-async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(tmp, bytes);
-  await fs.rename(tmp, file);
-}
-
 /** Score and map of frame/slice `slice` of a multi-image file (ids `<file>#slice=N` / `#frame=N`, in file order). */
 async function scoreSlice(runDir: string, file: string, slice: number, ctx: JobContext): Promise<{ score: number; map: Float32Array; width: number; height: number }> {
   const out = await fs.mkdtemp(path.join(tmpdir(), 'medad-slice-'));
@@ -122,8 +116,7 @@ export function createComputeEngine(): ComputeEngine {
         runRange: scorer.displayRange ?? scorer.mapRange,
         size: { width: info.width, height: info.height },
       });
-      await writeAtomic(p.outFile, out.png);
-      return { score: scored.score, width: out.width, height: out.height, range: out.range };
+      return { score: scored.score, width: out.width, height: out.height, range: out.range, png: out.png };
     },
   };
 }

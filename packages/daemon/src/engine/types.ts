@@ -83,5 +83,6 @@ export interface ComputeEngine {
   train(params: { experiment: string; runRoot: string; resume?: boolean | string }, ctx: JobContext): Promise<{ runDir: string }>;
   evaluate(params: { experiment: string; runDir?: string; runRoot: string }, ctx: JobContext): Promise<{ runDir: string; metrics: Record<string, number> }>;
   score(params: ScoreImagesParams & { mapDir: string }, ctx: JobContext): Promise<{ scores: { file: string; score: number; mapPath?: string }[]; failures: { file: string; reason: string }[] }>;
-  heatmap(params: HeatmapParams & { outFile: string }, ctx: JobContext): Promise<{ score: number; width: number; height: number; range: [number, number] }>;
+  /** The coloured map as PNG bytes: they come back through the worker's message (no temporary file to write and read). */
+  heatmap(params: HeatmapParams, ctx: JobContext): Promise<{ score: number; width: number; height: number; range: [number, number]; png: Uint8Array }>;
 }
