@@ -154,6 +154,18 @@ describe('semantic checks beside schema errors, and did-you-mean fixes', () => {
     const fix = (actions ?? []).find((a) => 'edit' in a && a.title === "Change 'batchsize' to 'batchSize'");
     expect(fix && 'edit' in fix ? fix.edit?.changes?.[expUri]?.[0] : undefined).toEqual({ range: key?.range, newText: 'batchSize' });
   });
+
+  it('reports a dataset source folder that does not exist while another source has a schema error', async () => {
+    const dsUri = uriOf(path.join(d.workspace, 'typo.dataset.medad.yaml'));
+    const text = 'medad: dataset\nversion: 1\nsources:\n  - layout: folder\n    root: ./no-such-folder\n  - layout: folder\n    rot: ./typo\n';
+    const got = d.diagnostics(dsUri, (p) => p.diagnostics.some((x) => x.code === 'path-missing'));
+    await d.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: dsUri, languageId: 'yaml', version: 1, text } });
+    const diags = (await got).diagnostics;
+    expect(diags.find((x) => /Unknown key 'rot'/.test(x.message))?.range.start.line).toBe(6);
+    const missing = diags.find((x) => x.code === 'path-missing');
+    expect(missing?.message).toMatch(/no-such-folder/);
+    expect(missing?.range.start.line).toBe(4);
+  });
 });
 
 describe('detector params schema', () => {

@@ -6,6 +6,7 @@ export * from './load.js';
 export * from './summary.js';
 export * from './leakage.js';
 export * from './check.js';
+export { checkDatasetParts } from './check-parts.js';
 export * from './format.js';
 export { perceptualHash, hamming, hashToHex, type HashBits } from './phash.js';
 export { mulberry32 } from './random.js';

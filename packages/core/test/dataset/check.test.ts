@@ -3,6 +3,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkDatasetConfig, leakageIssues } from '../../src/dataset/check.js';
+import { checkDatasetParts } from '../../src/dataset/check-parts.js';
 import { checkLeakage } from '../../src/dataset/leakage.js';
 import { parseDatasetConfig } from '../../src/dataset/load.js';
 import { resolveDataset } from '../../src/dataset/resolve.js';
@@ -105,3 +106,38 @@ describe('checkDatasetConfig', () => {
     await expect(checkDatasetConfig(config(), path.join(dir, 'ds.medad.yaml'), { signal: ctl.signal })).rejects.toThrow();
   });
 });
+
+describe('checkDatasetParts (beside schema errors)', () => {
+  it('reports a missing folder of a valid source and a missing validation folder while another part has a schema error', async () => {
+    await balanced();
+    const text = [
+      'medad: dataset',
+      'version: 1',
+      'sources:',
+      '  - layout: folder',
+      '    root: ./data',
+      '  - layout: folder',
+      '    root: ./elsewhere',
+      '  - layout: folder',
+      '    rot: ./typo',
+      'validation:',
+      '  folder: ./val-missing',
+      'unlabelled:',
+      '  form: train',
+    ].join('\n');
+    // the schema pass rejects the whole config, so the full checks say nothing
+    expect(await checkDatasetConfig(text, path.join(dir, 'ds.medad.yaml'))).toEqual([]);
+    const issues = await checkDatasetParts(text, path.join(dir, 'ds.medad.yaml'));
+    const missing = issues.filter((i) => i.code === 'path-missing');
+    expect(missing.map((i) => i.start.line).sort((a, b) => a - b)).toEqual([lineOf(text, 'elsewhere'), lineOf(text, 'val-missing')]);
+    expect(missing.map((i) => i.message).join('\n')).toMatch(/elsewhere[\s\S]*val-missing/);
+    // nothing about the valid source's files, nothing about the invalid source (the schema pass covers it)
+    expect(issues.every((i) => i.severity !== 'info' && !i.message.includes('typo'))).toBe(true);
+  });
+
+  it('says nothing on YAML syntax errors or when no part validates', async () => {
+    expect(await checkDatasetParts('medad: dataset\nsources: [\n', path.join(dir, 'x.medad.yaml'))).toEqual([]);
+    expect(await checkDatasetParts('medad: dataset\nversion: 1\nsources: 3\n', path.join(dir, 'x.medad.yaml'))).toEqual([]);
+  });
+});
+

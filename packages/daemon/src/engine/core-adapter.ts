@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import {
   backendCapabilities,
   checkDatasetConfig,
+  checkDatasetParts,
   checkExperiment,
   checkExperimentParts,
   detectorMeta,
@@ -105,7 +106,7 @@ export function createEditorEngine(): EditorEngine {
       return [...basic, ...(await checkExperimentConfig(text, file, { signal, backend }))];
     },
     async partialChecks(kind, file, text) {
-      if (kind !== 'experiment') return [];
+      if (kind === 'dataset') return checkDatasetParts(text, file);
       return checkExperimentParts(text, path.dirname(file), { detectorNames: listDetectors().map((d) => d.name), paramsSchemaOf: (n) => detectorMeta(n)?.paramsSchema });
     },
     suggest: (word, candidates, what) => didYouMean(word, candidates, what === 'detector' ? DETECTOR_ALIASES : {}),
