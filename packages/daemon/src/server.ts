@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node.js';
-import { CodeActionKind, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node.js';
+import { CodeActionKind, CodeLensRefreshRequest, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { configKindOf } from './engine/core-adapter.js';
 import type { EditorEngine } from './engine/types.js';
@@ -47,10 +47,24 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
   let serverProgress = false;
   let runRoot: string | undefined;
   let ready: ReadyParams | undefined;
+  let lensRefresh = false;
+  // Lenses show the latest run's metrics and whether the config is valid: ask the editor to re-request them when
+  // a job ends and when a document's checks have run. VS Code asks once when a file opens; a request that came
+  // back empty or was lost (a busy daemon) would otherwise leave the file without lenses until it is edited.
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const refreshLenses = () => {
+    if (!lensRefresh || refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }, 200);
+    refreshTimer.unref();
+  };
 
   const queue = new JobQueue({
     onState: (job) => {
       void connection.sendNotification(JobStateNotification, job);
+      if ((job.kind === 'train' || job.kind === 'evaluate') && job.state !== 'queued' && job.state !== 'running') refreshLenses();
       if (job.state === 'running' && job.message !== undefined) onJobProgress.get(job.id)?.(job.percentage, job.message);
     },
     // A training worker that died left its run locked by this (live) process: free it, so the run reads as
@@ -62,13 +76,14 @@ export function startServer(connection: Connection, engine: EditorEngine): Serve
       for (const root of roots) for (const dir of await engine.releaseOwnRunLocks(root)) console.error(`medad: released the lock of ${dir} (its training worker died)`);
     },
   });
-  const diagnostics = new DiagnosticsScheduler(connection, engine, () => options.diagnosticsDelayMs ?? 150);
+  const diagnostics = new DiagnosticsScheduler(connection, engine, () => options.diagnosticsDelayMs ?? 150, () => refreshLenses());
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     options = (params.initializationOptions ?? {}) as MedadInitializationOptions;
     const experimental = (params.capabilities.experimental ?? {}) as { medad?: { supportedCommands?: string[] } };
     supported = new Set([...(options.supportedCommands ?? []), ...(experimental.medad?.supportedCommands ?? [])]);
     serverProgress = params.capabilities.window?.workDoneProgress === true;
+    lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     const folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders.push(fileURLToPath(params.rootUri));
     runRoot = options.runDirectory ? path.resolve(options.runDirectory) : folders[0] ? path.join(folders[0], 'runs') : undefined;

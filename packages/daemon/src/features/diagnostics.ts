@@ -40,11 +40,14 @@ export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, AbortController>();
   private readonly latest = new Map<string, { version: number; analysed: AnalysedDocument }>();
+  private readonly checked = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
     private readonly engine: EditorEngine,
     private readonly delayMs: () => number,
+    /** Called once per opened document, after its first diagnostics are published. */
+    private readonly onFirstCheck?: (uri: string) => void,
   ) {}
 
   /** The last analysis of a document at its current version (parses on demand). */
@@ -69,6 +72,7 @@ export class DiagnosticsScheduler {
     this.running.get(uri)?.abort();
     this.revision.set(uri, (this.revision.get(uri) ?? 0) + 1);
     this.latest.delete(uri);
+    this.checked.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -92,6 +96,10 @@ export class DiagnosticsScheduler {
     }
     const base = analysed.issues.map(toDiagnostic);
     await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: base });
+    if (!this.checked.has(doc.uri)) {
+      this.checked.add(doc.uri);
+      this.onFirstCheck?.(doc.uri);
+    }
     if (analysed.kind && analysed.value === undefined && this.engine.partialChecks) {
       // schema errors: still check what parses (a missing dataset file, an unknown detector) in the same round
       const parts = await this.engine.partialChecks(analysed.kind, filePathOf(doc.uri), text).catch(() => []);
