@@ -91,6 +91,16 @@ export async function busiJourney({ page, ws, shot, lap, fail, closeToasts }) {
   if (!/the run's threshold: image score .* validation normals/.test(h.verdict)) fail(`no verdict line: ${h.verdict}`);
   if (!(h.inside > h.outside)) fail(`the lesion is not hotter than the background (${h.inside} <= ${h.outside})`);
   if (/\(100\.0% of pixels\)/.test(h.threshold)) fail(`the default threshold tints every pixel: ${h.threshold}`);
+  // the whole map, as a reader checks where the model looks: threshold slider to its low end
+  await wv.locator('#threshold').evaluate((t) => {
+    t.value = '0';
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  const whole = await wv.locator('#threshold-value').innerText();
+  lap(`busi heatmap, threshold at 0: ${whole}`);
+  await page.waitForTimeout(300);
+  await shot('21b-busi-heatmap-whole-map.png');
+  if (!/\((?:[1-9]\d*(?:\.\d)?|0\.[1-9])% of pixels\)/.test(whole)) fail(`no pixel coloured with the threshold at 0: ${whole}`);
 
   // the gallery from "Show heatmaps": test split only, overlays on, threshold marks
   await lens(page, 'experiment.medad.yaml', 'Show heatmaps');
