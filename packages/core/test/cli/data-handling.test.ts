@@ -5,27 +5,16 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { writeDemoDataset } from '../../src/demo/dataset.js';
 import { readRunMeta } from '../../src/pipeline/run-dir.js';
 import { writeDicom } from '../io/fixtures/dicom-writer.js';
 import { pngHeaderOnly } from '../io/fixtures/png-bomb.js';
+import { runCliIn } from './run-cli.js';
 
 let root: string;
 let demo: { datasetConfig: string; experimentConfig: string };
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    cwd: root,
-    signal: new AbortController().signal,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliIn(root, argv);
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'medad-cli-data-'));

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { writeDemoDataset } from '../../src/demo/dataset.js';
+import { runCliIn } from './run-cli.js';
 
 let root: string;
 beforeAll(async () => {
@@ -12,19 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => fs.rm(root, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (add: (t: string) => void) => ({ write: add, isTTY: false });
-  const code = await runCli(argv, {
-    stdout: sink((t) => (stdout += t)),
-    stderr: sink((t) => (stderr += t)),
-    cwd: root,
-    signal: new AbortController().signal,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliIn(root, argv);
 
 describe('medad synth', () => {
   it('writes examples whose label masks mark exactly the altered region, reproducibly', async () => {

@@ -4,12 +4,12 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { checkDatasetConfig } from '../../src/dataset/check.js';
 import { drawGroups, groupStraddles } from '../../src/dataset/groups.js';
 import { parseDatasetConfig } from '../../src/dataset/load.js';
 import { resolveDataset } from '../../src/dataset/resolve.js';
 import type { DatasetItem, ResolvedDataset } from '../../src/dataset/types.js';
+import { runCliIn } from '../cli/run-cli.js';
 import { tempDir, writeText, writeTree } from './fixtures.js';
 
 let dir: string;
@@ -93,14 +93,7 @@ describe('patient-level grouping', () => {
   it('`medad dataset check` names the straddling patient and exits 1', async () => {
     await manifest();
     await writeText(path.join(dir, 'ds.medad.yaml'), configText(0));
-    let stdout = '';
-    const code = await runCli(['dataset', 'check', 'ds.medad.yaml'], {
-      stdout: { write: (t: string) => (stdout += t), isTTY: false },
-      stderr: { write: () => undefined, isTTY: false },
-      cwd: dir,
-      signal: new AbortController().signal,
-      env: {},
-    });
+    const { code, stdout } = await runCliIn(dir, ['dataset', 'check', 'ds.medad.yaml']);
     expect(stdout).toMatch(/GROUPS STRADDLING THE SPLITS: 1 group\(s\)/);
     expect(stdout).toMatch(/ {2}P03: (train|validation|unlabelled) 3, test 1 \(.*img\/t2\.png/);
     expect(code).toBe(1);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, arrayTrainData, createDetector, loadCheckpoint, loadDetector, type TrainProgress } from '../../src/detectors/index.js';
 import type { FanoganDetector, FanoganFitOptions } from '../../src/detectors/fanogan/detector.js';
 import { blobs, maxAbsDiff, useWasm } from './fixtures.js';
+import { TimerAbort } from '../timer-abort.js';
 
 const SIZE = 16;
 const TINY = { width: 4, levels: 2, latent: 8, nCritic: 2, iterativeSteps: 5 };
@@ -172,27 +173,19 @@ describe('fanogan', () => {
   it('GAN stage (its own loop): an abort from a timer stops it at the next step with a checkpoint there', async () => {
     const dir = path.join(tmp, 'timer-abort');
     const det = make();
-    const ctrl = new AbortController();
-    let seen = 0;
-    let atAbort = -1;
-    const timer = setInterval(() => {
-      if (seen >= 2 && atAbort < 0) {
-        atAbort = seen;
-        ctrl.abort();
-      }
-    }, 1);
+    const abort = new TimerAbort(2);
     try {
       const err = await det
-        .fit(data, { ...base, epochs: 1000, lossEvery: 1000, checkpoint: { dir, everySteps: 1000 }, signal: ctrl.signal, onProgress: (p: TrainProgress) => p.stage === 'gan' && (seen = p.step) })
+        .fit(data, { ...base, epochs: 1000, lossEvery: 1000, checkpoint: { dir, everySteps: 1000 }, signal: abort.signal, onProgress: (p: TrainProgress) => p.stage === 'gan' && (abort.seen = p.step) })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AbortError);
-      expect((err as AbortError).step).toBe(atAbort);
-      expect(seen).toBe(atAbort);
+      expect((err as AbortError).step).toBe(abort.atAbort);
+      expect(abort.seen).toBe(abort.atAbort);
       const ck = await loadCheckpoint(path.join(dir, 'gan'));
-      expect(ck?.state.step).toBe(atAbort);
+      expect(ck?.state.step).toBe(abort.atAbort);
       tf.dispose(Object.values(ck!.tensors));
     } finally {
-      clearInterval(timer);
+      abort.stop();
       det.dispose();
     }
   });

@@ -77,6 +77,27 @@ export function auroc(scores: ArrayLike<number>, labels: number[]): number {
   return wins / pairs;
 }
 
+/** Mean map value inside and outside the planted squares, over the anomalous images only. */
+export function meanInsideOutside(maps: ArrayLike<number>, test: Planted, size: number): { inside: number; outside: number } {
+  let inside = 0;
+  let outside = 0;
+  let nIn = 0;
+  let nOut = 0;
+  test.labels.forEach((l, i) => {
+    if (!l) return;
+    for (let p = i * size * size; p < (i + 1) * size * size; p++) {
+      if (test.masks[p]) {
+        inside += maps[p];
+        nIn++;
+      } else {
+        outside += maps[p];
+        nOut++;
+      }
+    }
+  });
+  return { inside: inside / nIn, outside: outside / nOut };
+}
+
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;
   let m = 0;

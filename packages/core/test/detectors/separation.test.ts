@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arrayTrainData, createDetector } from '../../src/detectors/index.js';
-import { auroc, blobs, planted, useWasm } from './fixtures.js';
+import { auroc, blobs, meanInsideOutside, planted, useWasm } from './fixtures.js';
 
 const SIZE = 16;
 
@@ -21,23 +21,8 @@ describe.each(['ae', 'vae', 'memae', 'aeu', 'ctx-ae'])('%s on planted squares', 
       const a = auroc(scores, test.labels);
       expect(a).toBeGreaterThan(0.8);
       // Inside the square, the anomaly map is far above the rest of the same (anomalous) images.
-      let inside = 0;
-      let outside = 0;
-      let nIn = 0;
-      let nOut = 0;
-      test.labels.forEach((l, i) => {
-        if (!l) return;
-        for (let p = i * SIZE * SIZE; p < (i + 1) * SIZE * SIZE; p++) {
-          if (test.masks[p]) {
-            inside += maps[p];
-            nIn++;
-          } else {
-            outside += maps[p];
-            nOut++;
-          }
-        }
-      });
-      expect(inside / nIn).toBeGreaterThan(3 * (outside / nOut));
+      const { inside, outside } = meanInsideOutside(maps, test, SIZE);
+      expect(inside).toBeGreaterThan(3 * outside);
       console.info(`${name}: AUROC ${a.toFixed(3)}, loss ${fit.losses[0].loss.toFixed(3)} -> ${fit.finalLoss.toFixed(3)}, backend ${tf.getBackend()}`);
     } finally {
       det.dispose();

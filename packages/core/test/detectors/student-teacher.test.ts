@@ -9,7 +9,7 @@ import { ParamStore } from '../../src/detectors/layers.js';
 import type { StudentTeacherDetector } from '../../src/detectors/student-teacher/detector.js';
 import { DILATIONS, PatchNet, receptiveField } from '../../src/detectors/student-teacher/patch-net.js';
 import { fileIOHandler } from '../../src/model/index.js';
-import { blobs, maxAbsDiff, planted, useWasm } from './fixtures.js';
+import { blobs, maxAbsDiff, meanInsideOutside, planted, useWasm } from './fixtures.js';
 
 const SIZE = 16;
 const TINY = { channels: 8, descriptor: 8, students: 3, smoothSigma: 1 };
@@ -70,24 +70,9 @@ describe('student-teacher', () => {
   it('maps are larger inside a planted anomaly than outside, and anomalous images score higher', async () => {
     const test = planted(12, SIZE, 2);
     const { scores, maps } = await trained.score(test.images, 12);
-    let inside = 0;
-    let outside = 0;
-    let nIn = 0;
-    let nOut = 0;
-    test.labels.forEach((l, i) => {
-      if (!l) return;
-      for (let q = i * SIZE * SIZE; q < (i + 1) * SIZE * SIZE; q++) {
-        if (test.masks[q]) {
-          inside += maps[q];
-          nIn++;
-        } else {
-          outside += maps[q];
-          nOut++;
-        }
-      }
-    });
-    console.info(`student-teacher map: inside ${(inside / nIn).toFixed(3)}, outside ${(outside / nOut).toFixed(3)}`);
-    expect(inside / nIn).toBeGreaterThan(outside / nOut + 1);
+    const { inside, outside } = meanInsideOutside(maps, test, SIZE);
+    console.info(`student-teacher map: inside ${inside.toFixed(3)}, outside ${outside.toFixed(3)}`);
+    expect(inside).toBeGreaterThan(outside + 1);
     const mean = (lab: number) => test.labels.reduce((s, l, i) => s + (l === lab ? scores[i] : 0), 0) / 6;
     expect(mean(1)).toBeGreaterThan(mean(0));
   });

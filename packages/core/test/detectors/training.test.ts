@@ -15,6 +15,7 @@ import {
   type TrainProgress,
 } from '../../src/detectors/index.js';
 import { blobs, maxAbsDiff } from './fixtures.js';
+import { TimerAbort } from '../timer-abort.js';
 
 const SIZE = 16;
 const TINY = { channels: [4, 8, 8, 8], latent: 4 };
@@ -164,29 +165,21 @@ describe('training loop', () => {
     // only sees when it yields to the event loop. Checkpoints are 1000 steps apart, so only the cancel writes one.
     const dir = path.join(tmp, 'timer-abort');
     const det = make('ae');
-    const ctrl = new AbortController();
-    let seen = 0;
-    let atAbort = -1;
-    const timer = setInterval(() => {
-      if (seen >= 3 && atAbort < 0) {
-        atAbort = seen;
-        ctrl.abort();
-      }
-    }, 1);
+    const abort = new TimerAbort(3);
     try {
       const err = await det
-        .fit(data, { ...base, epochs: 1000, lossEvery: 1000, checkpoint: { dir, everySteps: 1000 }, signal: ctrl.signal, onProgress: (p) => (seen = p.step) })
+        .fit(data, { ...base, epochs: 1000, lossEvery: 1000, checkpoint: { dir, everySteps: 1000 }, signal: abort.signal, onProgress: (p) => (abort.seen = p.step) })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AbortError);
-      expect(atAbort).toBeGreaterThanOrEqual(3);
+      expect(abort.atAbort).toBeGreaterThanOrEqual(3);
       // The interval fires between two steps: the loop stops before taking another one.
-      expect((err as AbortError).step).toBe(atAbort);
-      expect(seen).toBe(atAbort);
+      expect((err as AbortError).step).toBe(abort.atAbort);
+      expect(abort.seen).toBe(abort.atAbort);
       const ck = await loadCheckpoint(dir);
-      expect(ck?.state.step).toBe(atAbort);
+      expect(ck?.state.step).toBe(abort.atAbort);
       tf.dispose(Object.values(ck!.tensors));
     } finally {
-      clearInterval(timer);
+      abort.stop();
       det.dispose();
     }
   });

@@ -10,6 +10,7 @@ import { listRuns, readRunMeta, train } from '../../src/pipeline/index.js';
 import { LOCK_FILE } from '../../src/pipeline/run-lock.js';
 import { scorePacked } from '../../src/pipeline/scoring.js';
 import { AbortError, createDetector } from '../../src/detectors/index.js';
+import { TimerAbort } from '../timer-abort.js';
 
 let root: string;
 let text: string;
@@ -51,23 +52,15 @@ describe('run states', () => {
         .replace(/checkpointEvery: \d+/, 'checkpointEvery: 1000')
         .replace('dir: runs', 'dir: runs-cancel'),
     );
-    const ctrl = new AbortController();
-    let seen = 0;
-    let atAbort = -1;
-    const timer = setInterval(() => {
-      if (seen >= 2 && atAbort < 0) {
-        atAbort = seen;
-        ctrl.abort();
-      }
-    }, 1);
+    const abort = new TimerAbort(2);
     try {
-      await expect(train(file, { backend: 'cpu', signal: ctrl.signal, onProgress: (p) => p.train && (seen = p.train.step) })).rejects.toThrow(/cancelled after step/);
+      await expect(train(file, { backend: 'cpu', signal: abort.signal, onProgress: (p) => p.train && (abort.seen = p.train.step) })).rejects.toThrow(/cancelled after step/);
     } finally {
-      clearInterval(timer);
+      abort.stop();
     }
     const [run] = await listRuns(path.join(root, 'runs-cancel'));
     const meta = await readRunMeta(run.dir);
-    expect(meta).toMatchObject({ state: 'cancelled', stoppedAtStep: atAbort, owner: { pid: process.pid, host: os.hostname() } });
+    expect(meta).toMatchObject({ state: 'cancelled', stoppedAtStep: abort.atAbort, owner: { pid: process.pid, host: os.hostname() } });
     await expect(fs.access(path.join(run.dir, LOCK_FILE))).rejects.toThrow();
   });
 
@@ -75,22 +68,14 @@ describe('run states', () => {
     const det = createDetector('ae', { channels: [8, 8] }, 16);
     const n = 64;
     const data = new Float32Array(n * 16 * 16).map((_, i) => Math.sin(i));
-    const ctrl = new AbortController();
-    let done = 0;
-    let atAbort = -1;
-    const timer = setInterval(() => {
-      if (done >= 4 && atAbort < 0) {
-        atAbort = done;
-        ctrl.abort();
-      }
-    }, 1);
+    const abort = new TimerAbort(4);
     try {
-      const err = await scorePacked(det, data, n, { batchSize: 2, signal: ctrl.signal, onProgress: (d) => (done = d) }).catch((e: unknown) => e);
+      const err = await scorePacked(det, data, n, { batchSize: 2, signal: abort.signal, onProgress: (d) => (abort.seen = d) }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AbortError);
-      expect(done).toBe(atAbort); // no batch scored after the abort
-      expect(done).toBeLessThan(n);
+      expect(abort.seen).toBe(abort.atAbort); // no batch scored after the abort
+      expect(abort.seen).toBeLessThan(n);
     } finally {
-      clearInterval(timer);
+      abort.stop();
       det.dispose();
     }
   });
