@@ -100,8 +100,12 @@ export function offsetsOfHit(hit: PathHit, part: 'key' | 'value'): [number, numb
   return [r[0], r[1]];
 }
 
+// One parsed document kept: checks place many issues on the same text, one rangeOfPath call each, and a parse
+// per call made a large config cost seconds per issue. The document is only read (findPath), never changed.
+let last: { text: string; doc: Document } | undefined;
 function parse(text: string): Document {
-  return parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
+  if (last?.text !== text) last = { text, doc: parseDocument(text, { keepSourceTokens: false, uniqueKeys: false }) };
+  return last.doc;
 }
 
 /** Range of the value (or key) at a key path, or undefined when the path is not in the document. */

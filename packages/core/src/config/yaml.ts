@@ -169,7 +169,7 @@ export function parseYamlDocument<T>(text: string, schema: z.ZodType<T>, _file: 
   issues.sort((x, y) => x.start.line - y.start.line || x.start.character - y.start.character);
   if (total > MAX_ISSUES) {
     const at = lines.range(0, 0);
-    issues.push({ message: `${total - MAX_ISSUES} more problems not shown (only the first ${MAX_ISSUES} are reported)`, severity: 'error', path: [], ...at, code: 'schema' });
+    issues.push({ message: `${total - MAX_ISSUES} more problems not shown (only the first ${MAX_ISSUES} are reported)`, severity: 'error', path: [], ...at, code: 'too-many-problems' });
   }
   return { issues };
 }

@@ -100,7 +100,9 @@ export class DiagnosticsScheduler {
       this.checked.add(doc.uri);
       this.onFirstCheck?.(doc.uri);
     }
-    if (analysed.kind && analysed.value === undefined && this.engine.partialChecks) {
+    // a capped schema report (hundreds of problems) is not worth a second pass over the text yet
+    const capped = analysed.issues.some((i) => i.code === 'too-many-problems');
+    if (analysed.kind && analysed.value === undefined && !capped && this.engine.partialChecks) {
       // schema errors: still check what parses (a missing dataset file, an unknown detector) in the same round
       const parts = await this.engine.partialChecks(analysed.kind, filePathOf(doc.uri), text).catch(() => []);
       const seen = new Set(base.map((d) => `${d.range.start.line}:${d.message}`));
