@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDataset } from '../../core/src/demo/dataset.js';
 import { runSweep, type SweepResult } from '../../core/src/sweep/run-sweep.js';
 import { listSweeps, readSweep } from '../src/engine/sweep-listing.js';
+import { ListSweepsRequest, MedadErrorCodes } from '../src/protocol.js';
+import { startDaemon } from './helpers.js';
 
 let root: string;
 let sweep: SweepResult;
@@ -93,5 +95,27 @@ describe('medad/listSweeps (the Runs view\'s sweeps)', () => {
     expect(refused[0].aggregate?.partial).toBe(false);
     expect(await listSweeps(path.dirname(sweep.sweepDir), () => false)).toEqual([]);
     expect(await listSweeps(path.join(root, 'nothing-here'))).toEqual([]);
+  });
+
+  it('the real daemon answers medad/listSweeps from its run directory, and refuses or skips what is outside its sandbox', { timeout: 60_000 }, async () => {
+    const ws = path.join(root, 'ws');
+    await fs.mkdir(path.join(ws, 'runs'), { recursive: true });
+    await fs.cp(sweep.sweepDir, path.join(ws, 'runs', path.basename(sweep.sweepDir)), { recursive: true });
+    // a sweep folder that is a symlink to outside the workspace is not listed
+    const outside = path.join(root, 'outside', 'evil-sweep');
+    await fs.cp(sweep.sweepDir, outside, { recursive: true });
+    await fs.symlink(outside, path.join(ws, 'runs', 'evil-sweep'));
+    const d = await startDaemon({ workspace: ws });
+    try {
+      const { sweeps } = await d.conn.sendRequest(ListSweepsRequest, {});
+      expect(sweeps.map((s) => s.name)).toEqual([path.basename(sweep.sweepDir)]);
+      expect(sweeps[0]).toMatchObject({ total: 4, done: 4 });
+      expect(sweeps[0].runs.every((r) => r.runDir.startsWith(path.join(ws, 'runs')))).toBe(true);
+      expect(sweeps[0].aggregate?.settings).toHaveLength(2);
+      await expect(d.conn.sendRequest(ListSweepsRequest, { root: path.dirname(outside) })).rejects.toMatchObject({ code: MedadErrorCodes.PathOutsideWorkspace });
+      await expect(d.conn.sendRequest(ListSweepsRequest, { root: 42 } as never)).rejects.toMatchObject({ code: MedadErrorCodes.InvalidParams });
+    } finally {
+      await d.close();
+    }
   });
 });
