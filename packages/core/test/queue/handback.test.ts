@@ -39,8 +39,8 @@ afterAll(async () => {
 
 describe('a worker stopped with SIGTERM', () => {
   it('hands its training job back; another worker resumes it from the checkpoint and finishes it', { timeout: 240_000 }, async () => {
-    // 300 small steps with a checkpoint every 2: long enough to be stopped mid-way, quick to resume.
-    const demo = await writeDemoDataset(path.join(root, 'demo'), { size: 16, train: 40, testNormal: 3, testLesion: 3, epochs: 60, batchSize: 8, bootstrapSamples: 0 });
+    // 150 small steps with a checkpoint every 2: long enough to be stopped mid-way, quick to resume.
+    const demo = await writeDemoDataset(path.join(root, 'demo'), { size: 16, train: 40, testNormal: 3, testLesion: 3, epochs: 30, batchSize: 8, bootstrapSamples: 0 });
     await fs.writeFile(demo.experimentConfig, (await fs.readFile(demo.experimentConfig, 'utf8')).replace('checkpointEvery: 100', 'checkpointEvery: 2'));
     // Both workers are up (and idle) before the job is submitted, so the job has somewhere to go.
     startWorker('worker-a');
@@ -70,7 +70,7 @@ describe('a worker stopped with SIGTERM', () => {
     expect(result.runDir).toBe(runDir);
     expect(result.resumedFromStep).toBeGreaterThan(0);
     // steps trained by the second worker, after the step it resumed from
-    expect(result.resumedFromStep + result.steps).toBe(300);
+    expect(result.resumedFromStep + result.steps).toBe(150);
     const job = await q.queue.getJob(id);
     expect(job?.failedReason).toBeFalsy();
     expect(await q.queue.getJobCounts('failed')).toMatchObject({ failed: 0 });
