@@ -10,3 +10,4 @@ export * from './pipeline/index.js';
 export * from './report/index.js';
 export * from './synth/index.js';
 export * from './queue/index.js';
+export * from './sweep/index.js';

@@ -458,3 +458,6 @@ export interface QueueCancelResult {
 
 export const QueueStatusRequest = new RequestType0<QueueStatusResult, void>('medad/queueStatus');
 export const QueueCancelRequest = new RequestType<QueueCancelParams, QueueCancelResult, void>('medad/queueCancel');
+
+// Sweeps (the Runs view's grouping): medad/listSweeps, in its own module (this one stays under 500 lines).
+export * from './protocol-sweeps.js';

@@ -11,6 +11,7 @@ import { startProgress } from './jobs/progress.js';
 import type { JobQueue } from './jobs/queue.js';
 import { JobFailure } from './jobs/worker-host.js';
 import * as P from './protocol.js';
+import { listSweeps } from './engine/sweep-listing.js';
 import { registerConfigRoots } from './safety/data-roots.js';
 import { checkRunInputs, mustExist, runSubdir, withChecked, writeInRun } from './safety/open-checked.js';
 import { checkParams } from './safety/params.js';
@@ -214,6 +215,12 @@ export function registerRequests(ctx: RequestContext): void {
     const experiment = p.experiment ? sandbox.resolve(p.experiment, 'experiment') : undefined;
     const runs = await engine.listRuns(root);
     return { runs: experiment ? runs.filter((r) => r.experiment === experiment) : runs };
+  });
+
+  // A sweep's runs live in its own runs/ folder, read only where the sandbox allows (each folder and file checked).
+  handle<P.ListSweepsParams, P.ListSweepsResult>(P.ListSweepsRequest, async (p) => {
+    const root = p.root ? sandbox.resolve(p.root, 'root') : runRoot();
+    return { sweeps: await listSweeps(root, (f) => sandbox.contains(f, 'read')) };
   });
 
   handle<P.RunMetricsParams, P.RunMetricsResult>(P.RunMetricsRequest, async (p) => engine.runMetrics(sandbox.resolve(p.runDir, 'runDir')));

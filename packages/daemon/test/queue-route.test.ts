@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listWorkers, openQueue, readExperiment, submitJob, type QueueHandle } from '@medad/core';
+import { listWorkers, openQueue, readExperiment, submitJob, train, type QueueHandle } from '@medad/core';
 import { writeDemoDataset } from '../../core/src/demo/dataset.js';
 import { createComputeEngine } from '../src/engine/compute-adapter.js';
 import { queueCancel, queueStatus } from '../src/queue-requests.js';
@@ -99,5 +99,44 @@ describe('daemon jobs on the queue (MEDAD_QUEUE)', () => {
     const job = await q.queue.getJob(id);
     expect(job?.failedReason).toBe('cancelled');
     expect(await queueCancel('no-such-job', env)).toEqual({ result: 'unknown' });
+  });
+
+  it('scoreImages runs on the worker: the same scores and map files as in-process scoring, with progress; cancel stops it mid-way', async () => {
+    delete process.env.MEDAD_QUEUE;
+    const demo = await writeDemoDataset(path.join(root, 'demo3'), { size: 16, train: 10, testNormal: 3, testLesion: 3, epochs: 1, batchSize: 4, bootstrapSamples: 0 });
+    const { runDir } = await train(demo.experimentConfig, { outputRoot: path.join(root, 'score-runs') });
+    const folder = path.join(demo.root, 'test', 'lesion');
+    const engine = createComputeEngine();
+    const ctx = (signal = new AbortController().signal, seen: string[] = []) => ({ signal, onProgress: (_: number | undefined, msg: string) => void seen.push(msg) });
+    const localMaps = path.join(runDir, 'cache', 'maps-local');
+    const local = await engine.score({ runDir, folder, maps: true, mapDir: localMaps }, ctx());
+    expect(local.scores).toHaveLength(3);
+    const before = (await q.queue.getJobCounts('completed')).completed;
+    process.env.MEDAD_QUEUE = url;
+    const seen: string[] = [];
+    const queuedMaps = path.join(runDir, 'cache', 'maps');
+    const queued = await engine.score({ runDir, folder, maps: true, mapDir: queuedMaps }, ctx(undefined, seen));
+    expect((await q.queue.getJobCounts('completed')).completed).toBe(before + 1);
+    expect(queued.failures).toEqual(local.failures);
+    expect(queued.scores.map((s) => [s.file, s.score, path.basename(s.mapPath ?? '')])).toEqual(local.scores.map((s) => [s.file, s.score, path.basename(s.mapPath ?? '')]));
+    for (const s of queued.scores) {
+      expect(path.dirname(s.mapPath!)).toBe(queuedMaps);
+      expect(await fs.readFile(s.mapPath!)).toEqual(await fs.readFile(path.join(localMaps, path.basename(s.mapPath!))));
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    // the worker's private folder is gone: only the maps remain
+    expect((await fs.readdir(path.join(runDir, 'cache'))).sort()).toEqual(['maps', 'maps-local']);
+
+    // Cancel: a long list (one image 20 000 times), aborted once the worker reports progress.
+    const image = local.scores[0].file;
+    const ac = new AbortController();
+    const failedBefore = (await q.queue.getJobCounts('failed')).failed;
+    const long = engine.score({ runDir, files: Array<string>(20_000).fill(image), maps: false, mapDir: queuedMaps }, { signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(long).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await q.queue.getJobCounts('failed')).failed).toBe(failedBefore + 1);
+    const jobs = await q.queue.getJobs(['failed']);
+    expect(jobs.find((j) => j.data.kind === 'score-shard')?.failedReason).toBe('cancelled');
+    expect((await fs.readdir(path.join(runDir, 'cache'))).sort()).toEqual(['maps', 'maps-local']);
+    delete process.env.MEDAD_QUEUE;
   });
 });

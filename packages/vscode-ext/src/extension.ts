@@ -73,6 +73,12 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     forgetScores();
     void vscode.window.showInformationMessage(`Training finished: ${path.basename(r.runDir)}`);
   });
+  // Runs view: a sweep's summary.html (aggregate tables) in the browser.
+  cmd('medad.openSweepSummary', async (arg) => {
+    const file = typeof arg === 'string' ? arg : (arg as { sweep?: { summaryHtml?: string } } | undefined)?.sweep?.summaryHtml;
+    if (!file) return void vscode.window.showInformationMessage('This sweep has no summary yet (it is written when the sweep finishes).');
+    await vscode.env.openExternal(vscode.Uri.file(file));
+  });
   cmd('medad.showHeatmaps', (arg) => openGallery(ext, daemon, experimentOf(arg), { overlays: true }));
   cmd('medad.showRun', async (arg) => {
     if (arg) return showRun(ext, daemon, arg);

@@ -1,11 +1,13 @@
-// "medad Runs" tree: experiments -> runs (state, headline metric) -> metrics. Refreshed when a job finishes.
+// "medad Runs" tree: experiments -> runs (state, headline metric) -> metrics, then sweeps -> settings (aggregate
+// over seeds) -> score variants and runs (sweep-tree.ts). Refreshed when a job finishes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ListRunsRequest, type RunSummary } from '@medad/daemon/protocol';
+import { ListRunsRequest, ListSweepsRequest, type RunSummary, type SweepSummary } from '@medad/daemon/protocol';
 import type { DaemonClient } from './daemon-client.js';
 import { runContextValue, runIcon, runStateText } from './run-state.js';
+import { sweepChildren, sweepNodeText, type SweepNode } from './sweep-tree.js';
 
-export type Node = { kind: 'experiment'; name: string; runs: RunSummary[] } | { kind: 'run'; run: RunSummary } | { kind: 'metric'; name: string; value: number };
+export type Node = { kind: 'experiment'; name: string; runs: RunSummary[] } | { kind: 'metric'; name: string; value: number } | SweepNode;
 
 
 export class RunsView implements vscode.TreeDataProvider<Node> {
@@ -32,15 +34,19 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
         const name = r.experiment ? vscode.workspace.asRelativePath(r.experiment.replace(/^file:\/\//, '')) : '(unknown experiment)';
         groups.set(name, [...(groups.get(name) ?? []), r]);
       }
-      return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => ({
+      const experiments: Node[] = [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => ({
         kind: 'experiment',
         name,
         runs: rs.sort((a, b) => (b.startedAt ?? b.runDir).localeCompare(a.startedAt ?? a.runDir)),
       }));
+      // an older daemon without medad/listSweeps: runs only
+      const sweeps: SweepSummary[] = await this.daemon.get().sendRequest(ListSweepsRequest, {}).then((r) => r.sweeps, () => []);
+      return [...experiments, ...sweeps.map((sweep): Node => ({ kind: 'sweep', sweep }))];
     }
     if (node.kind === 'experiment') return node.runs.map((run) => ({ kind: 'run', run }));
     if (node.kind === 'run') return Object.entries(node.run.metrics ?? {}).map(([name, value]) => ({ kind: 'metric', name, value }));
-    return [];
+    if (node.kind === 'metric') return [];
+    return sweepChildren(node);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -60,6 +66,15 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
       t.iconPath = new vscode.ThemeIcon(runIcon(r));
       t.contextValue = runContextValue(r);
       t.command = { command: 'medad.showRun', title: 'Show run', arguments: [r.runDir] };
+      return t;
+    }
+    if (node.kind !== 'metric') {
+      const text = sweepNodeText(node);
+      const t = new vscode.TreeItem(text.label, text.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      t.description = text.description;
+      t.tooltip = text.tooltip;
+      t.iconPath = new vscode.ThemeIcon(text.icon);
+      if (text.contextValue) t.contextValue = text.contextValue;
       return t;
     }
     const t = new vscode.TreeItem(node.name);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { AbortError } from '../detectors/api.js';
 
 export const LOCK_FILE = 'run.lock';
 /** How often the owner touches the lock. */
@@ -139,6 +140,41 @@ export async function acquireRunLock(dir: string, opts: LockOptions = {}): Promi
       if (cur?.owner.token === owner.token) await fs.rm(file, { force: true });
     },
   };
+}
+
+export interface ForeignLockWaitOptions {
+  signal?: AbortSignal;
+  staleMs?: number;
+  /** How often the lock is looked at again (default 1 s). */
+  pollMs?: number;
+  /** Each look that finds the lock held: e.g. `waiting for run lock held by host X pid N, heartbeat 12s ago`. */
+  onWait?: (text: string, held: LockStatus) => void;
+}
+
+/**
+ * Waits while run folder `dir` is locked by a live-looking owner on ANOTHER host: a queue job retried on a second
+ * machine less than STALE_MS after its first worker died meets that worker's lock, which no pid test can judge from
+ * here; it goes once the heartbeat stops for STALE_MS or the lock is removed. Returns the milliseconds waited (0
+ * when free, stale or held on this host: acquireRunLock then decides, and a live local owner is a real conflict).
+ * Cancellable: throws AbortError when `signal` aborts.
+ */
+export async function waitForForeignRunLock(dir: string, opts: ForeignLockWaitOptions = {}): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (opts.signal?.aborted) throw new AbortError();
+    const held = await readRunLock(dir, opts.staleMs);
+    if (!held || !held.live || held.owner.host === os.hostname() || held.owner.pid === 0) return Date.now() - start;
+    opts.onWait?.(`waiting for run lock held by host ${held.owner.host} pid ${held.owner.pid}, heartbeat ${Math.round(held.ageMs / 1000)}s ago`, held);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, opts.pollMs ?? 1000);
+      opts.signal?.addEventListener('abort', done, { once: true });
+    });
+  }
 }
 
 /**

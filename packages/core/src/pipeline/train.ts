@@ -50,6 +50,8 @@ export interface TrainOptions {
   onRunDir?: (dir: string) => void;
   /** Folder receiving run folders instead of the experiment's `output.dir` (the daemon's run directory). */
   outputRoot?: string;
+  /** A run lock whose heartbeat is older than this is stale (default STALE_MS; tests shorten it). */
+  lockStaleMs?: number;
 }
 
 export interface TrainResult {
@@ -62,7 +64,7 @@ export interface TrainResult {
 }
 
 /** The run folder to train into, locked: a fresh one, or (resume) the given or latest unfinished run. */
-async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume'], root: string): Promise<{ dir: string; resumed: boolean; lock: RunLock }> {
+async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume'], root: string, staleMs?: number): Promise<{ dir: string; resumed: boolean; lock: RunLock }> {
   let dir: string | undefined;
   if (typeof resume === 'string') dir = path.resolve(resume);
   else if (resume) {
@@ -71,18 +73,18 @@ async function runFolderFor(ctx: ExperimentContext, resume: TrainOptions['resume
   }
   if (dir) {
     await readRunMeta(dir); // a clear error for a folder that is not a run
-    const lock = await acquireRunLock(dir);
+    const lock = await acquireRunLock(dir, { staleMs });
     for (const p of await removeLeftoverTemps(dir)) await logLine(dir, `removed leftover ${path.relative(dir, p)}`);
     return { dir, resumed: true, lock };
   }
   dir = await createRunFolder(root, ctx.name);
-  return { dir, resumed: false, lock: await acquireRunLock(dir) };
+  return { dir, resumed: false, lock: await acquireRunLock(dir, { staleMs }) };
 }
 
 export async function train(experiment: ExperimentRef, opts: TrainOptions = {}): Promise<TrainResult> {
   const ctx = await openExperiment(experiment);
   const backend = await initBackend({ prefer: opts.backend });
-  const { dir: runDir, resumed, lock } = await runFolderFor(ctx, opts.resume, opts.outputRoot ? path.resolve(opts.outputRoot) : ctx.outputRoot);
+  const { dir: runDir, resumed, lock } = await runFolderFor(ctx, opts.resume, opts.outputRoot ? path.resolve(opts.outputRoot) : ctx.outputRoot, opts.lockStaleMs);
   try {
     return await trainLocked(ctx, runDir, resumed, describeBackend(backend), backend.backend, opts);
   } finally {

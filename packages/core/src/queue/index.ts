@@ -5,3 +5,5 @@ export { submitJob, waitForJob, cancelJob, type WaitOptions } from './submit.js'
 export { listWorkers, type WorkerInfo } from './registry.js';
 export type { QueueJob, QueueJobResult, TrainJobResult, EvaluateJobResult, JobProgress } from './jobs.js';
 export { listQueueJobs, type QueuedJobInfo } from './status.js';
+export { readShardResult, type ShardResultFile } from './shard-files.js';
+export type { ScoreShardJob, ScoreShardResult } from './jobs.js';

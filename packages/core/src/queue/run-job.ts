@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { BackendName } from '../compute/index.js';
 import { evaluate } from '../pipeline/evaluate.js';
 import { MODEL_DIR, METRICS_JSON, RUN_JSON, logLine, readRunMeta, readRunMetrics } from '../pipeline/run-dir.js';
+import { waitForForeignRunLock } from '../pipeline/run-lock.js';
 import { scoreFiles } from '../pipeline/score.js';
 import { train } from '../pipeline/train.js';
 import type { EvaluateJobResult, JobProgress, QueueJob, QueueJobResult, ScoreShardJob, ScoreShardResult, TrainJob, TrainJobResult } from './jobs.js';
@@ -18,6 +19,8 @@ export interface RunJobHooks {
   onRunDir?: (dir: string) => Promise<void>;
   /** Who runs it, written to the run's log (e.g. `worker host:pid`). */
   by?: string;
+  /** Run-lock staleness (default the pipeline's STALE_MS; tests shorten it). */
+  lockStaleMs?: number;
 }
 
 const exists = (p: string) => fs.access(p).then(() => true, () => false);
@@ -31,6 +34,12 @@ async function runTrain(job: TrainJob, hooks: RunJobHooks): Promise<TrainJobResu
   let steps = 0;
   let finalLoss = NaN;
   let backendName = '';
+  // A retry on another host soon after its worker died meets that worker's run lock, live-looking until its
+  // heartbeat is STALE_MS old: wait for it (with progress, cancellably) instead of failing the job.
+  const waited = resume
+    ? await waitForForeignRunLock(resume, { signal: hooks.signal, staleMs: hooks.lockStaleMs, onWait: (stage) => hooks.onProgress?.({ stage, fraction: 0, runDir }) })
+    : 0;
+  if (resume && waited > 0) await logLine(resume, `queue: ${hooks.by ?? 'a worker'} waited ${Math.round(waited / 1000)} s for another host's run lock to be released or go stale`);
   if (resume && (await exists(path.join(resume, MODEL_DIR, 'detector.json')))) {
     const meta = await readRunMeta(resume);
     resumedFromStep = meta.training?.resumedFromStep ?? 0;
@@ -43,6 +52,7 @@ async function runTrain(job: TrainJob, hooks: RunJobHooks): Promise<TrainJobResu
     const r = await train(job.experiment, {
       resume,
       backend,
+      lockStaleMs: hooks.lockStaleMs,
       outputRoot: job.outputRoot,
       signal: hooks.signal,
       onProgress: (p) => hooks.onProgress?.({ ...p, runDir }),

@@ -134,18 +134,26 @@ export async function runSweep(experimentFile: string, opts: SweepOptions = {}):
     }
   }
 
+  return finishSweep(sweepDir, record, `${ctx.name}: sweep of ${plan.runs.length} runs`);
+}
+
+/**
+ * The end of a sweep (also of a re-attached one): the aggregate over the runs done, summary.html, finishedAt in
+ * sweep.json; throws after writing them when some runs failed.
+ */
+export async function finishSweep(sweepDir: string, record: SweepRecord, title: string): Promise<SweepResult> {
   const outcomes: RunOutcome[] = [];
   for (const r of record.runs) {
     if (r.state !== 'done' || !r.runDir) continue;
     const metrics = JSON.parse(await fs.readFile(path.join(r.runDir, METRICS_JSON), 'utf8')) as MetricsJson;
     outcomes.push({ setting: r.setting, seed: r.seed, runDir: r.runDir, metrics });
   }
-  const aggregate = aggregateSweep(plan.settings, outcomes);
+  const aggregate = aggregateSweep(record.settings, outcomes);
   const files = { sweep: path.join(sweepDir, SWEEP_JSON), aggregate: path.join(sweepDir, AGGREGATE_JSON), summary: path.join(sweepDir, SUMMARY_HTML) };
   await writeJsonAtomic(files.aggregate, aggregate);
-  await writeFileAtomic(files.summary, sweepHtml(`${ctx.name}: sweep of ${plan.runs.length} runs`, aggregate));
+  await writeFileAtomic(files.summary, sweepHtml(title, aggregate));
   record.finishedAt = new Date().toISOString();
-  await save();
+  await writeJsonAtomic(files.sweep, record);
   const failed = record.runs.filter((r) => r.state === 'failed');
   if (failed.length) throw new Error(`sweep: ${failed.length} of ${record.runs.length} runs failed (${failed.map((f) => `${f.name}: ${f.error}`).join('; ')}); the aggregate in ${files.aggregate} covers the others`);
   return { sweepDir, record, aggregate, files };

@@ -5,8 +5,8 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { evaluate, openScorer, probeFile, readGray16Png, renderHeatmap, scoreFiles, train, type PipelineProgress, type Scorer } from '@medad/core';
-import { queuedEvaluate, queuedTrain, queueUrlFor } from './queue-route.js';
+import { evaluate, openScorer, probeFile, readGray16Png, renderHeatmap, resolveQueueUrl, scoreFiles, train, type PipelineProgress, type Scorer } from '@medad/core';
+import { queuedEvaluate, queuedScore, queuedTrain, queueUrlFor } from './queue-route.js';
 import { modelIdentity } from '../jobs/heatmap-cache.js';
 import { displayMetrics } from './metric-names.js';
 import { progressMessage } from './progress-message.js';
@@ -88,6 +88,8 @@ export function createComputeEngine(): ComputeEngine {
       return { runDir: r.runDir, metrics: displayMetrics(flat) };
     },
     async score(p, ctx) {
+      const url = resolveQueueUrl({ env: process.env });
+      if (url) return queuedScore(url, p, ctx, progress(ctx, 'score'));
       const inputs = p.files ?? p.folder ?? [];
       const r = await scoreFiles(p.runDir, inputs, { signal: ctx.signal, onProgress: progress(ctx, 'score'), out: p.mapDir, maps: p.maps ?? false });
       return { scores: r.scores.map((s) => ({ file: s.path, score: s.score, mapPath: s.mapFile })), failures: r.failures.map((f) => ({ file: f.path, reason: f.reason })) };

@@ -58,6 +58,7 @@ export const PARAM_RULES: Record<string, Record<string, Field>> = {
   'medad/datasetItems': { config: req(str) },
   'medad/queueCancel': { jobId: req(str) },
   'medad/listRuns': { root: opt(str), experiment: opt(str) },
+  'medad/listSweeps': { root: opt(str) },
   'medad/runMetrics': { runDir: req(str) },
   'medad/cancel': { jobId: req((v) => (typeof v === 'string' ? undefined : 'must be a string')) },
 };

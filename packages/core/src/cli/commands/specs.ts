@@ -103,11 +103,12 @@ export const sweepFlags: FlagSpecs = {
   queue: queueFlag,
   local: { type: 'boolean', description: 'Run here, one run after another, even when a queue is configured.' },
   backend: backendFlag,
+  reattach: { type: 'boolean', description: 'The argument is a sweep folder: wait for its runs still on the queue, then write its aggregate and summary.' },
 };
 
 export const sweepHelp = [
-  'medad sweep <experiment.medad.yaml> [--seeds 0-4] [--set training.lr=1e-3,5e-4] [--queue URL | --local] [--json]',
-  'Runs every setting with every seed (train + evaluate), on the queue or here, into a sweep folder under output.dir:\nsweep.json, runs/, aggregate.json (per setting and score variant: mean, SD and 95% t-interval over seeds) and\nsummary.html.',
+  'medad sweep <experiment.medad.yaml> [--seeds 0-4] [--set training.lr=1e-3,5e-4] [--queue URL | --local] [--json]\n       medad sweep --reattach <sweep-folder> [--queue URL] [--json]',
+  'Runs every setting with every seed (train + evaluate), on the queue or here, into a sweep folder under output.dir:\nsweep.json, runs/, aggregate.json (per setting and score variant: mean, SD and 95% t-interval over seeds) and\nsummary.html. --reattach follows a queued sweep whose command was stopped (or re-writes a finished one\'s aggregate).',
 ] as const;
 
 export const queueCmdFlags: FlagSpecs = { queue: queueFlag };
