@@ -32,6 +32,8 @@ describe('gallery grouping', () => {
     expect(groupHeading(g[1], 'patient')).toBe('patient P1 · 2 images · lesion 1, normal 1 · in train 1, test 1');
     expect(groupHeading(g[2], 'patient')).toBe('patient P3 · 1 image · normal 1');
     expect(groupHeading(g[3], 'patient')).toBe('no patient · 1 image · normal 1');
+    // splits in their usual order whatever the sort met first
+    expect(groupHeading({ ...g[1], splits: { test: 4, train: 2 } }, 'patient')).toMatch(/in train 2, test 4$/);
   });
 
   it('groups by series and study, keeps the split filter and the sort by a descriptor', () => {

@@ -63,7 +63,10 @@ function tally(items: readonly GalleryItem[], k: 'cls' | 'split'): Record<string
 export function groupHeading(g: ImageGroup, by: GroupBy): string {
   const n = g.items.length;
   const classes = Object.entries(g.classes).map(([c, k]) => `${c} ${k}`).join(', ');
-  const splits = Object.keys(g.splits).length > 1 ? ` · in ${Object.entries(g.splits).map(([s, k]) => `${s} ${k}`).join(', ')}` : '';
+  const order = ['train', 'validation', 'test', 'unlabelled'];
+  const rank = (s: string) => (order.indexOf(s) + 1 || 99);
+  const spans = Object.entries(g.splits).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+  const splits = spans.length > 1 ? ` · in ${spans.map(([s, k]) => `${s} ${k}`).join(', ')}` : '';
   const what = by === 'group' ? 'group' : by;
   return `${g.key ? `${what} ${g.label}` : g.label} · ${n} image${n === 1 ? '' : 's'} · ${classes}${splits}`;
 }
