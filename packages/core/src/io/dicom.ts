@@ -88,7 +88,7 @@ export async function decodeDicom(file: string, maxPixels: number, window?: Dico
   if (syntax.codec === 'jpeg-baseline' && l.bitsAllocated > 8)
     throw new ImageReadError(
       file,
-      `${l.bitsStored}-bit JPEG (${syntax.name}) cannot be decoded: @cornerstonejs/codec-libjpeg-turbo-8bit reads 8-bit JPEG only`,
+      `${l.bitsStored}-bit JPEG (${syntax.name}) cannot be decoded: @cornerstonejs/codec-libjpeg-turbo-8bit reads 8-bit JPEG only; decompress it first (dcmtk: dcmdjpeg in.dcm out.dcm)`,
     );
 
   const where = (f: number) => (frames > 1 ? ` (frame ${f})` : '');
