@@ -23,11 +23,13 @@ export async function dicomStep({ page, shot, lap, fail }) {
   await wv.locator('#group-by').selectOption('patient');
   const headers = wv.locator('#grid .group-header');
   await until('three patient headers', 10_000, async () => (await headers.count()) === 3);
-  const heads = await headers.evaluateAll((els) => els.map((e) => ({ key: e.dataset.group, count: Number(e.dataset.count), text: e.textContent })));
+  const heads = await headers.evaluateAll((els) => els.map((e) => ({ key: e.dataset.group, count: Number(e.dataset.count), straddle: e.dataset.straddle, text: e.textContent })));
   lap(`DICOM gallery headers: ${heads.map((h) => h.text).join(' | ')}`);
   const counts = Object.fromEntries(heads.map((h) => [h.key, h.count]));
   if (JSON.stringify(counts) !== JSON.stringify({ P1: 6, P2: 3, P3: 3 })) fail(`unexpected patient groups: ${JSON.stringify(counts)}`);
-  if (!/in train 2, test 4/.test(heads.find((h) => h.key === 'P1')?.text ?? '')) fail(`P1's header does not show it straddles train and test: ${JSON.stringify(heads)}`);
+  // P1 and P3 have images in train and test (marked), P2 only in test
+  if (heads.map((h) => h.straddle).join() !== 'true,false,true') fail(`straddling patients not marked: ${JSON.stringify(heads)}`);
+  if (!/⚠ in train 2, test 4/.test(heads.find((h) => h.key === 'P1')?.text ?? '')) fail(`P1's header does not warn that it straddles train and test: ${JSON.stringify(heads)}`);
   // every cell under its own patient's header, and every thumbnail decoded by the daemon with real contrast
   const cells = wv.locator('#grid .thumb[data-index]');
   await until('12 daemon-rendered DICOM thumbnails', 90_000, async () => (await cells.locator('img[data-source="daemon"]').count()) === 12);

@@ -4,7 +4,7 @@
 // heatmap. Thumbnails of formats the browser cannot show are asked of the daemon for the visible window only.
 import type { RunDisplayInfo } from '../src/run-info.js';
 import { classSeries, defaultSplit, isAbove, splitLabel, splitsOf, unscoredIn } from '../src/webview-logic/gallery-data.js';
-import { groupByLabel, groupedKey, groupedLayout, groupHeading, groupingsOf, groupItems, layoutWindow, type GroupBy, type GroupedLayout, type ImageGroup } from '../src/webview-logic/gallery-groups.js';
+import { groupByLabel, groupedKey, groupedLayout, groupHeading, groupingsOf, groupItems, layoutWindow, straddlesTest, type GroupBy, type GroupedLayout, type ImageGroup } from '../src/webview-logic/gallery-groups.js';
 import { attachDescriptors, distinct, filterAndSort, sortValue, type GalleryFilter, type GalleryItem } from '../src/webview-logic/gallery-model.js';
 import { histogramsByClass } from '../src/webview-logic/histogram.js';
 import { histogramSvg } from '../src/webview-logic/svg-chart.js';
@@ -202,7 +202,9 @@ function cellFor(i: number): HTMLElement {
     'aria-label': `${i + 1}. ${it.cls}, ${score}${over ? ', above the run\'s threshold' : ''}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), 'data-sort': String(filter.sortBy ? byDescriptor : it.score), title: it.file,
   });
   if (filter.groupBy) cell.dataset.group = it.ids?.[filter.groupBy] ?? '';
-  cell.append(picture(it.file, it.src, (it as Item).map), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${over ? '▲ ' : ''}${i + 1}. ${it.cls} ${filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? '' : fmt(it.score)}`));
+  // an image not scored shows its file name instead of a score (several files of one patient look alike)
+  const value = filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? `· ${name}` : fmt(it.score);
+  cell.append(picture(it.file, it.src, (it as Item).map), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${over ? '▲ ' : ''}${i + 1}. ${it.cls} ${value}`));
   return cell;
 }
 
@@ -222,7 +224,11 @@ function renderGrouped(): void {
     const row = layout.rows[r];
     if (row.kind === 'header') {
       const g = groups[row.group];
-      frag.append(el('div', { class: 'group-header', role: 'presentation', 'data-group': g.key, 'data-count': String(g.items.length), title: g.key }, groupHeading(g, filter.groupBy as GroupBy)));
+      const leak = straddlesTest(g);
+      frag.append(el('div', {
+        class: 'group-header' + (leak ? ' straddle' : ''), role: 'presentation', 'data-group': g.key, 'data-count': String(g.items.length), 'data-straddle': String(leak),
+        title: leak ? `${g.key}: images in the test split and in another (leakage for an evaluation)` : g.key,
+      }, groupHeading(g, filter.groupBy as GroupBy)));
       continue;
     }
     for (let i = row.first; i < row.end; i++) {

@@ -1,7 +1,7 @@
 // The gallery's "Group by" (issue 20): groups by patient / study / series / config key keep the sort inside, come in
 // the order of their best image, and the grouped grid's rows and keyboard work across group headers.
 import { describe, expect, it } from 'vitest';
-import { groupedKey, groupedLayout, groupHeading, groupingsOf, groupItems, keyLabel, layoutWindow } from '../src/webview-logic/gallery-groups.js';
+import { groupedKey, groupedLayout, groupHeading, groupingsOf, groupItems, keyLabel, layoutWindow, straddlesTest } from '../src/webview-logic/gallery-groups.js';
 import { mergeRunScores } from '../src/webview-logic/gallery-data.js';
 import { filterAndSort, type GalleryItem, type ItemIds } from '../src/webview-logic/gallery-model.js';
 import { parseScoresCsv } from '../src/run-scores.js';
@@ -29,11 +29,14 @@ describe('gallery grouping', () => {
     ]);
     expect(g[1].classes).toEqual({ lesion: 1, normal: 1 });
     expect(g[1].splits).toEqual({ train: 1, test: 1 });
-    expect(groupHeading(g[1], 'patient')).toBe('patient P1 · 2 images · lesion 1, normal 1 · in train 1, test 1');
+    expect(groupHeading(g[1], 'patient')).toBe('patient P1 · 2 images · lesion 1, normal 1 · ⚠ in train 1, test 1');
+    expect(straddlesTest(g[1])).toBe(true);
+    expect(straddlesTest({ ...g[1], splits: { train: 1, validation: 1 } })).toBe(false);
+    expect(groupHeading({ ...g[1], splits: { train: 1, validation: 1 } }, 'patient')).toMatch(/ · in train 1, validation 1$/);
     expect(groupHeading(g[2], 'patient')).toBe('patient P3 · 1 image · normal 1');
     expect(groupHeading(g[3], 'patient')).toBe('no patient · 1 image · normal 1');
     // splits in their usual order whatever the sort met first
-    expect(groupHeading({ ...g[1], splits: { test: 4, train: 2 } }, 'patient')).toMatch(/in train 2, test 4$/);
+    expect(groupHeading({ ...g[1], splits: { test: 4, train: 2 } }, 'patient')).toMatch(/⚠ in train 2, test 4$/);
   });
 
   it('groups by series and study, keeps the split filter and the sort by a descriptor', () => {

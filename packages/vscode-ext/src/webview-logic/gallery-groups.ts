@@ -59,14 +59,20 @@ function tally(items: readonly GalleryItem[], k: 'cls' | 'split'): Record<string
   return out;
 }
 
-/** A header's text: the key, the image count, the classes in it, and the splits when it spans more than one. */
+/** Whether a group (a patient, a study…) has images in the test split and in another: leakage for an evaluation. */
+export function straddlesTest(g: ImageGroup): boolean {
+  return 'test' in g.splits && Object.keys(g.splits).length > 1;
+}
+
+/** A header's text: the key, the image count, the classes in it, and the splits when it spans more than one
+ * (marked ⚠ when one of them is the test split). */
 export function groupHeading(g: ImageGroup, by: GroupBy): string {
   const n = g.items.length;
   const classes = Object.entries(g.classes).map(([c, k]) => `${c} ${k}`).join(', ');
   const order = ['train', 'validation', 'test', 'unlabelled'];
   const rank = (s: string) => (order.indexOf(s) + 1 || 99);
   const spans = Object.entries(g.splits).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
-  const splits = spans.length > 1 ? ` · in ${spans.map(([s, k]) => `${s} ${k}`).join(', ')}` : '';
+  const splits = spans.length > 1 ? ` · ${straddlesTest(g) ? '⚠ ' : ''}in ${spans.map(([s, k]) => `${s} ${k}`).join(', ')}` : '';
   const what = by === 'group' ? 'group' : by;
   return `${g.key ? `${what} ${g.label}` : g.label} · ${n} image${n === 1 ? '' : 's'} · ${classes}${splits}`;
 }
