@@ -29,6 +29,7 @@ const at = (b: Buffer, pos: number, sig: Buffer): boolean => pos >= 0 && pos + 1
 export function relabelExtendedOffsetTable(raw: Uint8Array): void {
   const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let pos = b.indexOf(OFFSETS); pos >= 0; pos = b.indexOf(OFFSETS, pos + 1)) {
+    if (pos + 12 > b.length) return; // cut inside the element header: dicom-parser reports the truncation
     const next = pos + 12 + b.readUInt32LE(pos + 8);
     const lengths = at(b, next, LENGTHS) ? next : -1;
     const pixels = lengths >= 0 ? lengths + 12 + b.readUInt32LE(lengths + 8) : next;

@@ -51,7 +51,7 @@ describe('broken DICOM files', () => {
 
   it('every cut of a compressed file is refused with a reason, never crashes or hangs', async () => {
     // 24 cuts through each file: header, offset table, fragment headers and codestreams.
-    for (const name of ['rle.dcm', 'jpegls.dcm', 'j2k.dcm', 'htj2k.dcm', 'jpeg-lossless-sv1.dcm', 'jpeg-baseline.dcm', 'multiframe-rle.dcm', 'deflate.dcm']) {
+    for (const name of ['rle.dcm', 'jpegls.dcm', 'j2k.dcm', 'htj2k.dcm', 'jpeg-lossless-sv1.dcm', 'jpeg-baseline.dcm', 'multiframe-rle.dcm', 'multiframe-rle-eot.dcm', 'deflate.dcm']) {
       const full = await readFile(dir + name);
       for (let k = 1; k <= 24; k++) {
         const file = tmp.path(`${name}-${k}.dcm`);

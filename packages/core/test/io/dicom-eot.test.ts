@@ -2,13 +2,15 @@
 // multiframe-rle.dcm / multiframe-j2k.dcm re-encapsulated by pydicom's encapsulate_extended (make_fixtures.py
 // extended: an empty basic offset table, one fragment per frame); the lying tables in bad/eot-*.dcm
 // (make_fixtures.py bad) are refused naming the entry, never a frame cut at a guessed place.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { relabelExtendedOffsetTable } from '../../src/io/dicom-eot.js';
 import { decodeFile, ImageReadError, probeFile } from '../../src/io/index.js';
+import { useTempDir } from './fixtures/tmp.js';
 
 const dir = fileURLToPath(new URL('./fixtures/dicom/', import.meta.url));
+const tmp = useTempDir();
 const pixels = async (name: string) => (await decodeFile(dir + name, { dicom: { window: 'none' } })).map((img) => Array.from(img.data));
 
 async function reason(file: string): Promise<string> {
@@ -39,6 +41,20 @@ describe('the extended offset table', () => {
     ['eot-count.dcm', /extended offset table has 2 entries for 3 frames/],
   ])('bad/%s is refused: %s', async (name, why) => {
     expect(await reason(dir + 'bad/' + name)).toMatch(why);
+  });
+
+  it('a file cut anywhere in the table chain is refused with a named error, never a RangeError', async () => {
+    const raw = readFileSync(dir + 'multiframe-rle-eot.dcm');
+    const start = raw.indexOf(Buffer.from([0xe0, 0x7f, 0x01, 0x00, 0x4f, 0x56]));
+    const pixels = raw.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42]));
+    const cuts = [...Array.from({ length: 14 }, (_, k) => start + k), pixels - 13, pixels - 4, pixels + 6, pixels + 12];
+    for (const cut of cuts) {
+      const file = tmp.path(`eot-cut-${cut}.dcm`);
+      writeFileSync(file, raw.subarray(0, cut));
+      const r = await reason(file);
+      expect(r, `cut at ${cut}`).toMatch(/corrupt or truncated DICOM|no pixel data|truncated/);
+      expect(r, `cut at ${cut}`).not.toMatch(/RangeError|out of range|offset/i);
+    }
   });
 
   it('relabels only a chain that reads as table, lengths, pixel data; bytes that merely look like the tag stay', () => {
