@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mayBeDicom } from '../src/engine/dataset-items.js';
+import { summarisePath } from '../src/engine/dataset-summary.js';
 import { DatasetItemsRequest, DatasetSummaryRequest } from '../src/protocol.js';
 import { startDaemon, uriOf, type Daemon } from './helpers.js';
 
@@ -48,6 +49,12 @@ describe('dataset items and summary of a DICOM study', () => {
     const s = await d.conn.sendRequest(DatasetSummaryRequest, { config: uriOf(path.join(d.workspace, 'dataset.medad.yaml')) });
     expect(s.text).toMatch(/DICOM: 4 file\(s\), 2 patient\(s\), 2 stud\(ies\), 3 series/);
     expect(s.text).toMatch(/P2 .* CT +1 +test/);
+  });
+
+  it('a hover on the config names the patients, studies and series', async () => {
+    const text = await summarisePath(path.join(d.workspace, 'dataset.medad.yaml'), new AbortController().signal);
+    expect(text).toMatch(/\*\*4 images\*\*/);
+    expect(text).toMatch(/^- DICOM: 2 patient\(s\), 2 stud\(ies\), 3 series$/m);
   });
 
   it('opens only files that may be DICOM', () => {
