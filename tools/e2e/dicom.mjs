@@ -58,6 +58,19 @@ export async function dicomStep({ page, shot, lap, fail }) {
   await page.waitForTimeout(300);
   await shot('30-dicom-gallery-by-patient.png');
 
+  // the keyboard crosses group headers: Home, then ArrowDown to the same column of the next patient's row
+  const grid = wv.locator('#grid');
+  await grid.focus();
+  await grid.press('Home');
+  await grid.press('ArrowDown');
+  const down = await wv.locator('#grid .thumb.focused').evaluate((e) => ({ index: Number(e.dataset.index), group: e.dataset.group, active: e.closest('[role=listbox]').getAttribute('aria-activedescendant') }));
+  lap(`DICOM gallery keyboard: Home, ArrowDown -> ${JSON.stringify(down)}`);
+  if (down.index !== 6 || down.group !== 'P2' || down.active !== 'cell-6') fail(`ArrowDown did not move to the next patient's first image: ${JSON.stringify(down)}`);
+  // the split filter still applies inside the groups: the test split leaves P1 with its 4 test images
+  await wv.locator('#split-filter').selectOption('test');
+  await until('P1 with its test images only', 10_000, async () => (await wv.locator('#grid .group-header[data-group="P1"]').getAttribute('data-count')) === '4');
+  await wv.locator('#split-filter').selectOption('');
+
   // the JPEG 2000 file's heatmap, from its thumbnail, with the run the train step made
   await wv.locator('#grid .thumb[data-file$="/j2k.dcm"]').click();
   await page.locator('.tab.active', { hasText: 'j2k.dcm' }).waitFor({ timeout: 15_000 });
