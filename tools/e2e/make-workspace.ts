@@ -26,6 +26,23 @@ const lesion = await sharp(path.join(dir, 'test/lesion/lesion_0000.png')).greysc
 const wide = Float32Array.from(lesion.data, (v) => v * 257);
 await writeGray16Png(path.join(dir, 'test/lesion/lesion16_0000.png'), { width: lesion.info.width, height: lesion.info.height, data: wide }, { min: 0, max: 65535 });
 
+// Compressed DICOM as a PACS export has it (issue 20): copies of core's committed fixtures (made by
+// packages/core/test/io/fixtures/dicom/make-fixtures.sh from one phantom), one file per transfer syntax, three
+// patients (P1 the 12-bit phantom, P2 a signed CT, P3 colour; phantoms without lesions, so all 'normal'); a dataset config grouping them by PatientID. The
+// `dicom` step opens its gallery grouped by patient and the heatmap of a JPEG 2000 file with the trained run.
+const fixtures = path.resolve(import.meta.dirname, '../../packages/core/test/io/fixtures/dicom');
+const dicom = path.join(dir, 'dicom');
+const dicomFiles: [string, string][] = [
+  ['train/normal', 'jpeg-lossless-sv1.dcm'], ['train/normal', 'rle.dcm'], ['train/normal', 'jpegls-rgb.dcm'],
+  ['test/normal', 'j2k.dcm'], ['test/normal', 'htj2k.dcm'], ['test/normal', 'jpeg-baseline.dcm'], ['test/normal', 'jpegls.dcm'],
+  ['test/normal', 'jpegls-ct.dcm'], ['test/normal', 'rle-ct.dcm'], ['test/normal', 'j2k-ct.dcm'], ['test/normal', 'jpeg-baseline-rgb.dcm'], ['test/normal', 'j2k-rgb.dcm'],
+];
+for (const [sub, f] of dicomFiles) {
+  await fs.mkdir(path.join(dicom, 'data', sub), { recursive: true });
+  await fs.copyFile(path.join(fixtures, f), path.join(dicom, 'data', sub, f));
+}
+await fs.writeFile(path.join(dicom, 'dicom-study.medad.yaml'), 'medad: dataset\nversion: 1\nname: compressed DICOM\nseed: 0\nsources:\n  - layout: dicom\n    root: ./data\ngroup:\n  dicom: PatientID\n');
+
 // BUSI as a researcher has it: real data outside the workspace, linked in as a SYMLINK (`busi` -> ../shared/data/busi
 // beside the clone in CI), with a study folder holding its configs. Reading through the link needs the daemon's
 // data-roots sandbox (issue 15, item 1). Without the data nothing is written and the `busi` step says so.

@@ -278,10 +278,18 @@ export interface DatasetItemInfo {
   split: 'train' | 'validation' | 'test' | 'unlabelled';
   className: string;
   label: 0 | 1;
+  /** The config's `group` key of the image (e.g. its patient), when the config groups images. */
+  group?: string;
+  /** From a DICOM file's header (absent for other formats, or when the header lacks them). */
+  patientId?: string;
+  studyInstanceUid?: string;
+  seriesInstanceUid?: string;
 }
 export interface DatasetItemsResult {
   /** Every image of the resolved dataset with its split (validation held out of train as training does). */
   items: DatasetItemInfo[];
+  /** What the config groups by (its `group` rule, e.g. 'PatientID', 'column patient', 'pattern …'), when it does. */
+  groupBy?: string;
 }
 
 export interface CancelParams {

@@ -4,6 +4,7 @@
 // heatmap. Thumbnails of formats the browser cannot show are asked of the daemon for the visible window only.
 import type { RunDisplayInfo } from '../src/run-info.js';
 import { classSeries, defaultSplit, isAbove, splitLabel, splitsOf, unscoredIn } from '../src/webview-logic/gallery-data.js';
+import { groupByLabel, groupedKey, groupedLayout, groupHeading, groupingsOf, groupItems, layoutWindow, straddlesTest, type GroupBy, type GroupedLayout, type ImageGroup } from '../src/webview-logic/gallery-groups.js';
 import { attachDescriptors, distinct, filterAndSort, sortValue, type GalleryFilter, type GalleryItem } from '../src/webview-logic/gallery-model.js';
 import { histogramsByClass } from '../src/webview-logic/histogram.js';
 import { histogramSvg } from '../src/webview-logic/svg-chart.js';
@@ -13,6 +14,7 @@ import { overlayThumb } from './gallery-overlay.js';
 
 const CELL_W = 132;
 const CELL_H = 156;
+const HEADER_H = 28;
 const init = initData<{ folder: string; overlays?: boolean }>();
 const state = (vscode.getState() as { filter?: GalleryFilter; focus?: number; scrollTop?: number; overlays?: boolean } | undefined) ?? {};
 const filter: GalleryFilter = state.filter ?? {};
@@ -21,6 +23,10 @@ let all: Item[] = [];
 let display: RunDisplayInfo = {};
 let overlays = state.overlays ?? !!init.overlays;
 let shown: GalleryItem[] = [];
+/** When grouping: the groups of `shown` and their rows (headers, rows of cells); `shown` is then in group order. */
+let groups: ImageGroup[] = [];
+let layout: GroupedLayout | undefined;
+let groupRule: string | undefined;
 let focus = state.focus ?? 0;
 let columns = 1;
 
@@ -42,7 +48,9 @@ overlayBox.addEventListener('change', () => {
 const sortSel = el('select', { id: 'sort-by', 'aria-label': 'Sort by' });
 sortSel.append(el('option', { value: '' }, 'anomaly score'));
 const auditNote = el('span', { id: 'audit-note', class: 'caption-line' });
-bar.append(el('label', {}, 'Class '), clsSel, el('label', {}, 'Split '), splitSel, el('label', {}, 'Sort by '), sortSel, overlayLabel, auditNote);
+// group by patient / study / series (DICOM headers) or the dataset config's group key; offered when items carry them
+const groupSel = el('select', { id: 'group-by', 'aria-label': 'Group by' });
+bar.append(el('label', {}, 'Class '), clsSel, el('label', {}, 'Split '), splitSel, el('label', {}, 'Sort by '), sortSel, el('label', {}, 'Group by '), groupSel, overlayLabel, auditNote);
 const hists = el('div', { id: 'histograms', class: 'histograms' });
 const viewport = el('div', { id: 'grid', class: 'grid-viewport', tabindex: '0', role: 'listbox', 'aria-label': 'Images, most anomalous first (arrow keys move, Enter opens the heatmap)' });
 const spacer = el('div', { class: 'grid-spacer' });
@@ -123,7 +131,11 @@ function refilter(): void {
   filter.cls = clsSel.value || undefined;
   filter.split = splitSel.value || undefined;
   filter.sortBy = sortSel.value || undefined;
+  filter.groupBy = (groupSel.value || undefined) as GroupBy | undefined;
   shown = filterAndSort(all, filter);
+  groups = filter.groupBy ? groupItems(shown, filter.groupBy) : [];
+  if (filter.groupBy) shown = groups.flatMap((g) => g.items);
+  layout = undefined;
   focus = Math.min(focus, shown.length - 1);
   // images of this split that the run did not score (train, validation, pool): scored once through the daemon
   if (runName && unscoredIn(all, filter.split).length) vscode.postMessage({ type: 'score', split: filter.split });
@@ -133,6 +145,18 @@ function refilter(): void {
 clsSel.addEventListener('change', refilter);
 splitSel.addEventListener('change', refilter);
 sortSel.addEventListener('change', refilter);
+groupSel.addEventListener('change', () => {
+  viewport.scrollTop = 0;
+  refilter();
+});
+
+/** The "Group by" choices the items support (none always), the current one kept when it still applies. */
+function groupOptions(): void {
+  const bys = groupingsOf(all);
+  groupSel.replaceChildren(...bys.map((by) => el('option', { value: by }, groupByLabel(by, groupRule))));
+  groupSel.value = filter.groupBy && bys.includes(filter.groupBy) ? filter.groupBy : '';
+  groupSel.disabled = bys.length < 2;
+}
 
 /** The shortcut audit's per-image descriptors: offered as sort keys, flagged descriptors first and marked. */
 type AuditMsg = { descriptors: string[]; images: { path: string; values: (number | null)[] }[]; flagged: { descriptor: string; auroc: number }[] };
@@ -166,26 +190,70 @@ function drawHistograms(): void {
   hists.append(el('p', { class: 'caption-line' }, `${[...byClass].map(([cls, h]) => `${cls}: ${h.counts.reduce((x, y) => x + y, 0)}`).join(', ')} images, scores ${fmt(first?.lo ?? 0)}…${fmt(first?.hi ?? 0)}${over}`));
 }
 
+/** One grid cell: the thumbnail of shown[i] with its rank and score (or the sort descriptor's value). */
+function cellFor(i: number): HTMLElement {
+  const it = shown[i];
+  const name = it.file.split('/').pop() ?? '';
+  const byDescriptor = filter.sortBy ? sortValue(it, filter) : Number.NaN;
+  const score = filter.sortBy ? `${filter.sortBy} ${Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)}` : Number.isNaN(it.score) ? 'not scored' : `score ${fmt(it.score)}`;
+  const over = isAbove(it.score, runThreshold);
+  const cell = el('div', {
+    id: `cell-${i}`, class: 'thumb' + (i === focus ? ' focused' : '') + (over ? ' over' : ''), 'data-over': String(over), 'data-split': it.split, role: 'option', 'aria-selected': String(i === focus), 'aria-posinset': String(i + 1), 'aria-setsize': String(shown.length),
+    'aria-label': `${i + 1}. ${it.cls}, ${score}${over ? ', above the run\'s threshold' : ''}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), 'data-sort': String(filter.sortBy ? byDescriptor : it.score), title: it.file,
+  });
+  if (filter.groupBy) cell.dataset.group = it.ids?.[filter.groupBy] ?? '';
+  // an image not scored shows its file name instead of a score (several files of one patient look alike)
+  const value = filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? `· ${name}` : fmt(it.score);
+  cell.append(picture(it.file, it.src, (it as Item).map), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${over ? '▲ ' : ''}${i + 1}. ${it.cls} ${value}`));
+  return cell;
+}
+
+/** The grouped grid: the rows (group headers and rows of cells) that meet the viewport, in one CSS grid whose
+ * headers span every column. */
+function renderGrouped(): void {
+  const cols = Math.max(1, Math.floor((viewport.clientWidth || 800) / CELL_W));
+  if (!layout || cols !== columns) layout = groupedLayout(groups, cols, CELL_H, HEADER_H);
+  columns = cols;
+  const w = layoutWindow(layout, viewport.scrollTop, viewport.clientHeight || 600, 2 * CELL_H);
+  spacer.style.height = `${layout.totalHeight}px`;
+  cells.style.transform = `translateY(${w.offsetTop}px)`;
+  cells.style.gridTemplateColumns = `repeat(${cols}, ${CELL_W}px)`;
+  const frag = document.createDocumentFragment();
+  const files: string[] = [];
+  for (let r = w.firstRow; r < w.endRow; r++) {
+    const row = layout.rows[r];
+    if (row.kind === 'header') {
+      const g = groups[row.group];
+      const leak = straddlesTest(g);
+      frag.append(el('div', {
+        class: 'group-header' + (leak ? ' straddle' : ''), role: 'presentation', 'data-group': g.key, 'data-count': String(g.items.length), 'data-straddle': String(leak),
+        title: leak ? `${g.key}: images in the test split and in another (leakage for an evaluation)` : g.key,
+      }, groupHeading(g, filter.groupBy as GroupBy)));
+      continue;
+    }
+    for (let i = row.first; i < row.end; i++) {
+      frag.append(cellFor(i));
+      if (!shown[i].src) files.push(shown[i].file);
+    }
+    // a group's last, partial row: the next header starts on a row of its own (it spans all columns anyway)
+  }
+  cells.replaceChildren(frag);
+  const visible = layout.rowOf[focus] !== undefined && layout.rowOf[focus] >= w.firstRow && layout.rowOf[focus] < w.endRow;
+  if (shown[focus] && visible) viewport.setAttribute('aria-activedescendant', `cell-${focus}`);
+  else viewport.removeAttribute('aria-activedescendant');
+  requestThumbs([...files, ...dupSides]);
+  vscode.setState({ filter, focus, scrollTop: viewport.scrollTop, overlays });
+}
+
 function render(): void {
+  if (filter.groupBy) return renderGrouped();
   const w = gridWindow({ itemCount: shown.length, cellWidth: CELL_W, cellHeight: CELL_H, viewportWidth: viewport.clientWidth || 800, viewportHeight: viewport.clientHeight || 600, scrollTop: viewport.scrollTop });
   columns = w.columns;
   spacer.style.height = `${w.totalHeight}px`;
   cells.style.transform = `translateY(${w.offsetTop}px)`;
   cells.style.gridTemplateColumns = `repeat(${w.columns}, ${CELL_W}px)`;
   const frag = document.createDocumentFragment();
-  for (let i = w.first; i < w.end; i++) {
-    const it = shown[i];
-    const name = it.file.split('/').pop() ?? '';
-    const byDescriptor = filter.sortBy ? sortValue(it, filter) : Number.NaN;
-    const score = filter.sortBy ? `${filter.sortBy} ${Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)}` : Number.isNaN(it.score) ? 'not scored' : `score ${fmt(it.score)}`;
-    const over = isAbove(it.score, runThreshold);
-    const cell = el('div', {
-      id: `cell-${i}`, class: 'thumb' + (i === focus ? ' focused' : '') + (over ? ' over' : ''), 'data-over': String(over), 'data-split': it.split, role: 'option', 'aria-selected': String(i === focus), 'aria-posinset': String(i + 1), 'aria-setsize': String(shown.length),
-      'aria-label': `${i + 1}. ${it.cls}, ${score}${over ? ', above the run\'s threshold' : ''}, ${name}`, 'data-index': String(i), 'data-file': it.file, 'data-class': it.cls, 'data-score': String(it.score), 'data-sort': String(filter.sortBy ? byDescriptor : it.score), title: it.file,
-    });
-    cell.append(picture(it.file, it.src, (it as Item).map), el('span', { class: 'caption', 'aria-hidden': 'true' }, `${over ? '▲ ' : ''}${i + 1}. ${it.cls} ${filter.sortBy ? (Number.isNaN(byDescriptor) ? '–' : fmt(byDescriptor)) : Number.isNaN(it.score) ? '' : fmt(it.score)}`));
-    frag.append(cell);
-  }
+  for (let i = w.first; i < w.end; i++) frag.append(cellFor(i));
   cells.replaceChildren(frag);
   if (shown[focus] && focus >= w.first && focus < w.end) viewport.setAttribute('aria-activedescendant', `cell-${focus}`);
   else viewport.removeAttribute('aria-activedescendant');
@@ -204,7 +272,9 @@ cells.addEventListener('click', (ev) => {
 });
 viewport.addEventListener('keydown', (ev) => {
   if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
-  const a = gridKey(ev.key, { focus, count: shown.length, columns, cellHeight: CELL_H, viewportHeight: viewport.clientHeight, scrollTop: viewport.scrollTop });
+  const a = filter.groupBy && layout
+    ? groupedKey(ev.key, { focus, layout, viewportHeight: viewport.clientHeight, scrollTop: viewport.scrollTop })
+    : gridKey(ev.key, { focus, count: shown.length, columns, cellHeight: CELL_H, viewportHeight: viewport.clientHeight, scrollTop: viewport.scrollTop });
   if (!a) return;
   ev.preventDefault();
   if (a.kind === 'open') return vscode.postMessage({ type: 'open', file: shown[a.index].file });
@@ -233,10 +303,12 @@ window.addEventListener('message', (ev: MessageEvent) => {
   runThreshold = m.threshold?.threshold;
   display = (m as unknown as { display?: RunDisplayInfo }).display ?? {};
   runName = m.run;
+  groupRule = (m as unknown as { groupBy?: string }).groupBy;
   // test by default: the split the run's scores and threshold are about (never a training image on top)
   if (!state.filter) filter.split = defaultSplit(all);
   options(clsSel, distinct(all, 'cls'), filter.cls);
   options(splitSel, splitsOf(all), filter.split, splitLabel);
+  groupOptions();
   const scoredByRun = all.filter((i) => !Number.isNaN(i.score)).length;
   status.textContent = !all.length
     ? `No images found under ${init.folder}.`

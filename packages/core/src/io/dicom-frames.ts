@@ -1,7 +1,8 @@
 // Encapsulated pixel data (PS3.5 A.4): an item holding the basic offset table, then fragments. Splits the
-// fragments into frames: by the offset table when there is one, one fragment per frame when the counts agree,
+// fragments into frames: by the extended offset table (dicom-eot.ts) or the basic one when there is one, one fragment per frame when the counts agree,
 // else at the fragments that start a codestream (JPEG SOI, JPEG 2000 SOC). Every inconsistency is an error
 // naming what is wrong, never a frame cut at a guessed place.
+import type { ExtendedOffsets } from './dicom-eot.js';
 import type { Codec } from './dicom-syntax.js';
 
 export class FrameError extends Error {}
@@ -39,6 +40,7 @@ export function encapsulatedFrames(
   offsets: number[] | undefined,
   frames: number,
   codec: Codec,
+  extended?: ExtendedOffsets,
 ): Uint8Array[] {
   if (!fragments || fragments.length === 0) throw new FrameError('encapsulated pixel data has no fragments');
   const parts = fragments.map((f, i) => {
@@ -48,6 +50,7 @@ export function encapsulatedFrames(
       );
     return bytes.subarray(f.position, f.position + f.length);
   });
+  if (extended) return extendedFrames(parts, fragments, extended, frames);
   if (frames === 1) return [concat(parts)];
   const groups = frameStarts(parts, fragments, offsets, frames, codec);
   return groups.map((start, f) => concat(parts.slice(start, groups[f + 1] ?? parts.length)));
@@ -80,4 +83,22 @@ function frameStarts(
       `${parts.length} fragments for ${frames} frames, no basic offset table, and ${starts.length} fragments start a ${codec} codestream`,
     );
   return starts;
+}
+
+/**
+ * Frames by the Extended Offset Table: one fragment each, at the offset given (counted like the basic table's), of
+ * the length given (a fragment is padded to even length, so it may hold one byte more than its frame).
+ */
+function extendedFrames(parts: Uint8Array[], fragments: Fragment[], t: ExtendedOffsets, frames: number): Uint8Array[] {
+  if (t.offsets.length !== frames) throw new FrameError(`extended offset table has ${t.offsets.length} entries for ${frames} frames`);
+  const at = new Map(fragments.map((f, i) => [f.offset, i]));
+  return t.offsets.map((o, f) => {
+    const i = at.get(o);
+    if (i === undefined || (f > 0 && o <= t.offsets[f - 1]))
+      throw new FrameError(`extended offset table entry ${f} (${o}) does not point at the start of a fragment`);
+    const n = t.lengths[f];
+    if (n > parts[i].length || n < parts[i].length - 1)
+      throw new FrameError(`extended offset table gives frame ${f} ${n} bytes, but its fragment holds ${parts[i].length}`);
+    return parts[i].subarray(0, n);
+  });
 }

@@ -3,6 +3,7 @@
 import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
+import { relabelExtendedOffsetTable } from './dicom-eot.js';
 import { DEFAULT_SYNTAX, TRANSFER_SYNTAXES, type TransferSyntax } from './dicom-syntax.js';
 import type { Lut, Palette, PixelLayout } from './dicom-pixels.js';
 import { ImageReadError, type DicomWindow } from './types.js';
@@ -78,6 +79,8 @@ export function parseDicom(file: string, raw: Uint8Array, untilPixelData: boolea
     bytes.set(body, position);
     return bytes;
   };
+  // an Extended Offset Table's VR (OV) is one dicom-parser cannot read: relabelled OB (same layout) in place
+  if (syntax.codec !== 'native') relabelExtendedOffsetTable(raw);
   try {
     const ds = dicomParser.parseDicom(raw, { ...(untilPixelData ? { untilTag: T.pixelData } : {}), inflater } as never);
     return { ds, syntax, bytes: ds.byteArray ?? bytes };

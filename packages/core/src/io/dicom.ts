@@ -3,6 +3,7 @@
 // modules: dicom-header (parse, attributes), dicom-frames (encapsulated fragments to frames), dicom-rle and
 // dicom-codecs (decompression), dicom-pixels (bits, colour to grey, rescale, window, MONOCHROME1). docs/dicom.md.
 import { CodecError, decodeFrame } from './dicom-codecs.js';
+import { readExtendedOffsets } from './dicom-eot.js';
 import { encapsulatedFrames, FrameError, type Fragment } from './dicom-frames.js';
 import { checkLayout, chooseWindow, frameCount, parseDicom, pixelLayout, readPalette, readVoiLut, T, type Parsed } from './dicom-header.js';
 import {
@@ -87,7 +88,7 @@ export async function decodeDicom(file: string, maxPixels: number, window?: Dico
   if (syntax.codec === 'jpeg-baseline' && l.bitsAllocated > 8)
     throw new ImageReadError(
       file,
-      `${l.bitsStored}-bit JPEG (${syntax.name}) cannot be decoded: @cornerstonejs/codec-libjpeg-turbo-8bit reads 8-bit JPEG only`,
+      `${l.bitsStored}-bit JPEG (${syntax.name}) cannot be decoded: @cornerstonejs/codec-libjpeg-turbo-8bit reads 8-bit JPEG only; decompress it first (dcmtk: dcmdjpeg in.dcm out.dcm)`,
     );
 
   const where = (f: number) => (frames > 1 ? ` (frame ${f})` : '');
@@ -116,6 +117,7 @@ export async function decodeDicom(file: string, maxPixels: number, window?: Dico
         el.basicOffsetTable,
         frames,
         syntax.codec,
+        readExtendedOffsets(ds),
       );
       for (let f = 0; f < frames; f++) values.push(await decodeEncapsulated(file, parts[f], l, syntax.codec, where(f)));
     }

@@ -31,6 +31,7 @@ import {
   type RunListing,
 } from '@medad/core';
 import type { LeakagePairInfo, LeakageResult, ReadyParams, RunMetricsResult, RunSummary } from '../protocol.js';
+import { datasetItemsOf } from './dataset-items.js';
 import { resolveConfigFile, summariseConfigFile, summarisePath } from './dataset-summary.js';
 import { LeakageChecker } from './leakage-checker.js';
 import { AuditChecker } from './audit-checker.js';
@@ -142,9 +143,8 @@ export function createEditorEngine(): EditorEngine {
     },
     datasetSummary: (file, signal) => summariseConfigFile(file, signal),
     datasetItems: async (file) => {
-      const { resolved } = await resolveConfigFile(file);
-      const splits = ['train', 'validation', 'test', 'unlabelled'] as const;
-      return { items: splits.flatMap((split) => resolved[split].map((it) => ({ path: it.path, split, className: it.className, label: it.label }))) };
+      const { resolved, group } = await resolveConfigFile(file);
+      return datasetItemsOf(resolved, group);
     },
     renderImage: (file, slice, window) => renderImage(file, slice, window),
     async leakage(file, signal): Promise<LeakageResult> {

@@ -12,6 +12,7 @@ import {
   resolveDataset,
   summariseDataset,
   type DatasetSummary as CoreSummary,
+  type GroupConfig,
   type ResolvedDataset,
 } from '@medad/core';
 import type { DatasetSummary } from '../protocol.js';
@@ -22,7 +23,7 @@ const SPLITS = ['train', 'validation', 'test', 'unlabelled'] as const;
 const HOVER_PROBE_LIMIT = 2000;
 
 /** The resolved dataset of a dataset config, or of the dataset an experiment config names (or inlines). */
-export async function resolveConfigFile(file: string): Promise<{ resolved: ResolvedDataset; dir: string; configs: string[] }> {
+export async function resolveConfigFile(file: string): Promise<{ resolved: ResolvedDataset; dir: string; configs: string[]; group?: GroupConfig }> {
   const text = await fs.readFile(file, 'utf8');
   if (/^medad:\s*['"]?experiment/m.test(text)) {
     const parsed = parseYamlDocument(text, experimentConfigSchema, file);
@@ -32,11 +33,11 @@ export async function resolveConfigFile(file: string): Promise<{ resolved: Resol
       const inner = await resolveConfigFile(path.resolve(path.dirname(file), ds));
       return { ...inner, configs: [file, ...inner.configs] };
     }
-    return { resolved: await resolveDataset({ ...ds, medad: 'dataset' }, path.dirname(file)), dir: path.dirname(file), configs: [file] };
+    return { resolved: await resolveDataset({ ...ds, medad: 'dataset' }, path.dirname(file)), dir: path.dirname(file), configs: [file], ...(ds.group ? { group: ds.group } : {}) };
   }
   const loaded = await loadDataset(file);
   if (!loaded.resolved) throw new Error(`${file}: invalid dataset config: ${loaded.issues[0]?.message ?? 'unknown problem'}`);
-  return { resolved: loaded.resolved, dir: path.dirname(file), configs: [file] };
+  return { resolved: loaded.resolved, dir: path.dirname(file), configs: [file], ...(loaded.config?.group ? { group: loaded.config.group } : {}) };
 }
 
 /** core's summary in the protocol's shape. */
@@ -78,6 +79,7 @@ function hoverText(abs: string, resolved: ResolvedDataset, s: CoreSummary, sampl
   }
   const sizes = s.sizes.slice(0, 4).map((z) => `${z.width}x${z.height} (${z.count})`).join(', ');
   if (sizes) lines.push(`- sizes${sampled ? ' (sampled)' : ''}: ${sizes}${s.sizes.length > 4 ? ', ...' : ''}`);
+  if (s.dicom) lines.push(`- DICOM${sampled ? ' (sampled)' : ''}: ${s.dicom.patients} patient(s), ${s.dicom.studies} stud(ies), ${s.dicom.series.length} series`);
   if (s.unreadable.length) lines.push(`- unreadable: ${s.unreadable.length}, e.g. \`${path.basename(s.unreadable[0].path)}\`: ${s.unreadable[0].reason}`);
   return lines.join('\n');
 }

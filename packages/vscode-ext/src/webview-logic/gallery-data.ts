@@ -2,12 +2,14 @@
 // held out of train, the unlabelled pool), the run's own scores and saved maps (scores.csv) merged in, the split
 // shown first (test), and which images still need scoring through the daemon (those the run did not score).
 import type { RunScoreRow } from '../run-scores.js';
-import type { GalleryItem } from './gallery-model.js';
+import type { GalleryItem, ItemIds } from './gallery-model.js';
 
 export interface DatasetImage {
   path: string;
   split: string;
   className: string;
+  /** The config's group key and a DICOM file's patient / study / series (see ItemIds). */
+  ids?: ItemIds;
 }
 
 /** Splits in the order the filter lists them, with the words it shows. */
@@ -39,7 +41,7 @@ export function mergeRunScores(images: readonly DatasetImage[], rows: readonly R
   const out: (GalleryItem & { map?: string })[] = images.map((im) => {
     const r = byPath.get(im.path);
     seen.add(im.path);
-    return { file: im.path, src: '', cls: im.className, split: im.split, score: r ? r.score : Number.NaN, ...(r?.map ? { map: r.map } : {}) };
+    return { file: im.path, src: '', cls: im.className, split: im.split, score: r ? r.score : Number.NaN, ...(r?.map ? { map: r.map } : {}), ...(im.ids ? { ids: im.ids } : {}) };
   });
   for (const r of rows) if (!seen.has(r.path)) out.push({ file: r.path, src: '', cls: r.className, split: 'test', score: r.score, ...(r.map ? { map: r.map } : {}) });
   return out;

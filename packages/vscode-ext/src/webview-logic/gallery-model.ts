@@ -1,4 +1,5 @@
 // What the gallery shows: items filtered by class/split, most anomalous first.
+import type { GroupBy } from './gallery-groups.js';
 
 export interface GalleryItem {
   /** Absolute path of the image. */
@@ -11,6 +12,15 @@ export interface GalleryItem {
   score: number;
   /** The shortcut audit's numeric descriptors of this image (absent until the audit is back, or not applicable). */
   descriptors?: Record<string, number>;
+  /** What the image belongs to: the config's group key, and a DICOM file's patient / study / series. */
+  ids?: ItemIds;
+}
+
+export interface ItemIds {
+  group?: string;
+  patient?: string;
+  study?: string;
+  series?: string;
 }
 
 export interface GalleryFilter {
@@ -19,6 +29,8 @@ export interface GalleryFilter {
   /** Sort by this audit descriptor instead of the score (descending unless `ascending`). */
   sortBy?: string;
   ascending?: boolean;
+  /** Group the thumbnails under headers: patient, study, series or the config's group key (gallery-groups.ts). */
+  groupBy?: GroupBy;
 }
 
 /** The value an item is sorted by: its score, or the chosen descriptor (NaN when it has none). */

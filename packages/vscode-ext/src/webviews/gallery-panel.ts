@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DatasetAuditRequest, DatasetItemsRequest, LeakageRequest, ListRunsRequest, RenderImageRequest, ScoreImagesRequest, type DatasetAuditResult, type LeakageImage, type LeakageResult } from '@medad/daemon/protocol';
+import { DatasetAuditRequest, DatasetItemsRequest, LeakageRequest, ListRunsRequest, RenderImageRequest, ScoreImagesRequest, type DatasetAuditResult, type DatasetItemInfo, type LeakageImage, type LeakageResult } from '@medad/daemon/protocol';
 import type { DaemonClient } from '../daemon-client.js';
 import { reportError, runJob } from '../jobs.js';
 import { BROWSER_IMAGE, browserCanShow, classify, latestRun, runThreshold, toFsPath } from '../paths.js';
@@ -13,7 +13,7 @@ import { parseScoresCsv, type RunScoreRow } from '../run-scores.js';
 import { datasetRootOf, listDatasetImages } from '../scores.js';
 import { mergeRunScores, unscoredIn, type DatasetImage } from '../webview-logic/gallery-data.js';
 import { SizedLru, ThumbnailQueue } from '../thumbnails.js';
-import type { GalleryItem } from '../webview-logic/gallery-model.js';
+import type { GalleryItem, ItemIds } from '../webview-logic/gallery-model.js';
 import { openHeatmap, runForFile } from './heatmap-editor.js';
 import { pageHtml, webviewOptions } from './html.js';
 
@@ -73,19 +73,32 @@ export interface GalleryOptions {
 
 /** The dataset's images with their real splits (validation held out of train, the pool), from the daemon's
  * resolution of a config; the folder layout (`<split>/<class>/file`) when there is no config to resolve. */
-async function galleryImages(daemon: DaemonClient, folder: string, configs: string[]): Promise<DatasetImage[]> {
+async function galleryImages(daemon: DaemonClient, folder: string, configs: string[]): Promise<{ images: DatasetImage[]; groupBy?: string }> {
   for (const config of configs) {
     try {
       const r = await daemon.get().sendRequest(DatasetItemsRequest, { config: vscode.Uri.file(config).toString() });
-      if (r.items.length) return r.items.map((i) => ({ path: i.path, split: i.split, className: i.className }));
+      if (r.items.length) return { images: r.items.map((i) => ({ path: i.path, split: i.split, className: i.className, ...itemIds(i) })), groupBy: r.groupBy };
     } catch (e) {
       daemon.log.appendLine(`gallery: no dataset items from ${path.basename(config)}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  return (await listDatasetImages(folder)).map((f) => {
-    const c = classify(folder, f);
-    return { path: f, split: c.split, className: c.cls };
-  });
+  return {
+    images: (await listDatasetImages(folder)).map((f) => {
+      const c = classify(folder, f);
+      return { path: f, split: c.split, className: c.cls };
+    }),
+  };
+}
+
+/** The group keys the daemon found for an image (config group, DICOM patient / study / series), if any. */
+function itemIds(i: DatasetItemInfo): { ids?: ItemIds } {
+  const ids: ItemIds = {
+    ...(i.group !== undefined ? { group: i.group } : {}),
+    ...(i.patientId ? { patient: i.patientId } : {}),
+    ...(i.studyInstanceUid ? { study: i.studyInstanceUid } : {}),
+    ...(i.seriesInstanceUid ? { series: i.seriesInstanceUid } : {}),
+  };
+  return Object.keys(ids).length ? { ids } : {};
 }
 
 /** The run's scores.csv rows ([] when the run has not been evaluated). */
@@ -164,7 +177,8 @@ export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient
   /** Dataset images with real splits, the run's own scores and maps (scores.csv), its threshold and display range. */
   async function loadItems(): Promise<void> {
     const configs = [...(experiment ? [experiment] : []), ...(run?.experiment ? [toFsPath(run.experiment) ?? run.experiment] : []), ...configsIn(folder)];
-    items = mergeRunScores(await galleryImages(daemon, folder, configs), await runRows(runDir));
+    const { images, groupBy } = await galleryImages(daemon, folder, configs);
+    items = mergeRunScores(images, await runRows(runDir));
     // src '' = rendered on demand by the daemon (the webview asks for the visible ones)
     const direct = await showable(items.map((i) => i.file));
     const withSrc = items.map((it, k) => ({
@@ -174,7 +188,7 @@ export async function openGallery(extensionUri: vscode.Uri, daemon: DaemonClient
     }));
     const info = runDir ? await fs.promises.readFile(path.join(runDir, 'metrics.json'), 'utf8').then((t) => runDisplayInfo(JSON.parse(t)), () => ({})) : {};
     const threshold = runDir ? await fs.promises.readFile(path.join(runDir, 'metrics.json'), 'utf8').then((t) => runThreshold(JSON.parse(t))).catch(() => undefined) : undefined;
-    void wv.postMessage({ type: 'items', items: withSrc, run: runDir ? path.basename(runDir) : undefined, threshold, display: info });
+    void wv.postMessage({ type: 'items', items: withSrc, run: runDir ? path.basename(runDir) : undefined, threshold, display: info, groupBy });
   }
 
   /** Scores, through the daemon and once, the images of a split that the run's scores.csv does not cover. */
