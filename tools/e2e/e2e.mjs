@@ -1,7 +1,7 @@
 // Playwright e2e of the medad extension in code-server. Usage: node e2e.mjs <baseUrl> <workspaceDir> <artifactsDir>
 /* global window, getComputedStyle, document */
 // Steps, in order (E2E_STEPS, a comma list, default all): activate, diagnostic, train, evaluate, heatmap, restart,
-// gallery, audit, themes, dicom (compressed DICOM: gallery grouped by patient, a JPEG 2000 heatmap; dicom.mjs), busi (the real-data journey on a symlinked BUSI, busi.mjs). evaluate, heatmap, gallery and dicom need a trained run (the train step, or one already in the workspace). Each step saves a
+// gallery, audit, themes, dicom (compressed DICOM: gallery grouped by patient, a JPEG 2000 heatmap; dicom.mjs), sweep (a CLI sweep of the phantom experiment grouped in the Runs view with its aggregate; sweep.mjs), busi (the real-data journey on a symlinked BUSI, busi.mjs). evaluate, heatmap, gallery and dicom need a trained run; sweep needs the workspace's experiment (the train step, or one already in the workspace). Each step saves a
 // screenshot; a failure saves failure.png and names the step.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -10,11 +10,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { busiJourney } from './busi.mjs';
 import { dicomStep } from './dicom.mjs';
+import { sweepStep } from './sweep.mjs';
 import { checkRunPanel, openRunFromView } from './run-panel.mjs';
 import { activeWebview, daemonPids, openFile, pickInQuickInput, QI, recorded, retry, runCommand, startRecorder, until } from './ui.mjs';
 
 const [base, ws, art] = process.argv.slice(2);
-const ALL = ['activate', 'diagnostic', 'train', 'evaluate', 'heatmap', 'restart', 'gallery', 'audit', 'themes', 'dicom', 'busi'];
+const ALL = ['activate', 'diagnostic', 'train', 'evaluate', 'heatmap', 'restart', 'gallery', 'audit', 'themes', 'dicom', 'sweep', 'busi'];
 const steps = (process.env.E2E_STEPS || ALL.join(',')).split(',').filter(Boolean);
 const unknown = steps.filter((s) => !ALL.includes(s));
 if (unknown.length) throw new Error(`unknown E2E_STEPS: ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
@@ -228,6 +229,10 @@ const run = {
 
   async dicom() {
     await dicomStep({ page, shot, lap, fail });
+  },
+
+  async sweep() {
+    await sweepStep({ page, ws, shot, lap, fail });
   },
 
   async busi() {
