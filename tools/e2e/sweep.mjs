@@ -35,10 +35,27 @@ export async function sweepStep({ page, ws, shot, lap, fail }) {
   const rows = (await settings.allInnerTexts()).map((t) => oneLine(t));
   lap(`runs view sweep: "${sweepText}"; settings ${JSON.stringify(rows)}`);
   if (rows.length !== 2 || !rows.every((t) => /± [\d.]+ \[[\d.-]+, [\d.-]+\] n=2/.test(t) && /2\/2 seeds/.test(t))) fail(`settings do not show mean ± SD [CI] n=2 over 2/2 seeds: ${JSON.stringify(rows)}`);
-  // the first setting opened: its score variant and its two runs
+  // the first setting opened: its score variant and its two runs; the side bar widened so the aggregate reads whole
   await settings.first().click();
+  const bar = await page.locator('.part.sidebar').boundingBox().catch(() => null);
+  if (bar) {
+    // the sash sits on the side bar's right edge
+    const [x, y] = [bar.x + bar.width - 1, bar.y + bar.height / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 420, y, { steps: 10 });
+    await page.mouse.up();
+  }
   await page.waitForTimeout(500);
   await shot('12-sweep-runs-view.png');
+  if (bar) {
+    // back to the width the later steps' screenshots were made with
+    const [x, y] = [bar.x + bar.width - 1 + 420, bar.y + bar.height / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x - 420, y, { steps: 10 });
+    await page.mouse.up();
+  }
   const under = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => oneLine(t, 120));
   lap(`runs view rows: ${JSON.stringify(under.slice(0, 12))}`);
   if (under.filter((t) => /demo-ae-/.test(t)).length < 2) fail(`the opened setting does not list its runs: ${JSON.stringify(under)}`);
