@@ -4,7 +4,7 @@
 // from the cache for a fixed number of epochs (last epoch kept: nothing is chosen on test data), reporting test image
 // AUROC of R_dual vs A_inter, and pixel AUROC on synthetic FPI anomalies (the training cache, and held-out
 // validation normals) of raw A_inter / A_intra and of each R_dual.
-//   tsx bench/ddad-ablation.ts --out DIR [--pools E1.yaml,E2.yaml] [--draws 4] [--epochs 1] [--lr 1e-4] [--width 32]
+//   tsx bench/ddad-ablation.ts --out DIR [--pools E1.yaml,E2.yaml] [--draws 4] [--epochs 1] [--steps-per-epoch 0] [--lr 1e-4] [--width 32]
 //       [--cells local+hard-focal+raw,unet+soft-bce+zscore,...] [--member-beta1 0.9] [--stage ensembles|all]
 // Writes DIR/<experiment>/model (the ensembles), DIR/ablation.json (all cells so far) and prints a table.
 import { promises as fs } from 'node:fs';
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
       draws: { type: 'string', default: '4' },
       epochs: { type: 'string', default: '1' },
       lr: { type: 'string', default: '1e-4' },
+      'steps-per-epoch': { type: 'string', default: '0' },
       width: { type: 'string', default: '32' },
       cells: { type: 'string', default: 'local+hard-focal+raw,local+soft-bce+raw,unet+hard-focal+zscore,unet+soft-bce+zscore' },
       'member-beta1': { type: 'string', default: '0.9' },
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   };
   const draws = num('draws');
   const cells = a.cells!.split(',').map(parseCell);
-  const t: CellTraining = { epochs: num('epochs'), batch: 8, lr: num('lr'), beta1: 0.5, weightDecay: 1e-4, seed: 0, width: num('width'), channels: [16, 32, 64], focalGamma: 2 };
+  const t: CellTraining = { epochs: num('epochs'), stepsPerEpoch: num('steps-per-epoch'), batch: 8, lr: num('lr'), beta1: 0.5, weightDecay: 1e-4, seed: 0, width: num('width'), channels: [16, 32, 64], focalGamma: 2 };
   const overrides = { memberBeta1: num('member-beta1') };
   const backend = await initBackend();
   const outFile = path.join(a.out, 'ablation.json');

@@ -4,7 +4,7 @@
 // (the ablation compares R_dual with A_inter); its inputs are exactly those of the detector's refinement stage.
 import * as tf from '@tensorflow/tfjs';
 import { auroc, bootstrapCI } from '@medad/metrics';
-import type { InputSize } from '../../src/detectors/api.js';
+import { limitTrainData, type InputSize } from '../../src/detectors/api.js';
 import type { MapCache } from '../../src/detectors/ddad/map-cache.js';
 import { cacheTrainData, unpackSamples } from '../../src/detectors/ddad/map-cache.js';
 import type { DdadParams } from '../../src/detectors/ddad/params.js';
@@ -21,6 +21,8 @@ export const cellName = (c: Cell) => `${c.arch}+${c.targets}-${c.loss}+${c.input
 
 export interface CellTraining {
   epochs: number;
+  /** Cap on steps per epoch (a fresh seeded subset of the cache each epoch); 0: the whole cache. */
+  stepsPerEpoch: number;
   batch: number;
   lr: number;
   beta1: number;
@@ -66,7 +68,8 @@ export async function trainCell(r: Refiners, cell: Cell, t: CellTraining, cache:
       return r.loss('dual', maps, targets, true);
     },
   };
-  return runTraining(stage, cacheTrainData(cache), {
+  const data = cacheTrainData(cache);
+  return runTraining(stage, t.stepsPerEpoch > 0 ? limitTrainData(data, t.stepsPerEpoch * t.batch) : data, {
     epochs: t.epochs,
     batchSize: t.batch,
     lr: t.lr,
