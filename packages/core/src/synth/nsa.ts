@@ -14,7 +14,10 @@ export interface NsaOptions {
   maxPatches?: number;
   /** Half-width bounds as fractions of each dimension. Default [0.03, 0.4] (reference WIDTH_BOUNDS_PCT). */
   halfWidthBounds?: [number, number];
-  /** Half-width ~ lower + Gamma(shape, scale) (fractions), clipped to the bounds. Default (2, 0.05, 0.03). */
+  /**
+   * Half-width ~ lower + Gamma(shape, scale) (fractions), clipped to the bounds. Default shape 2, scale 0.03, lower
+   * 0.05: the reference's GAMMA_PARAMS = (shape, scale, left offset) (train_chest_xray.py:352; patch_ex:148-150).
+   */
   gamma?: { shape: number; scale: number; lower: number };
   /** Resize factor ~ N(1, 0.5) clipped to these bounds. Default [0.7, 1.3] (objects; the code uses [0.5, 2] for textures). */
   resizeBounds?: [number, number];
@@ -41,7 +44,7 @@ export interface NsaOptions {
 export const NSA_DEFAULTS = {
   maxPatches: 3,
   halfWidthBounds: [0.03, 0.4] as [number, number],
-  gamma: { shape: 2, scale: 0.05, lower: 0.03 },
+  gamma: { shape: 2, scale: 0.03, lower: 0.05 },
   resizeBounds: [0.7, 1.3] as [number, number],
   blend: 'source' as 'source' | 'mixed',
   logistic: { k: 1 / 6, x0: 20, tol: 1 },

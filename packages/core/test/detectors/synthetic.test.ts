@@ -134,3 +134,29 @@ describe('synth-* detectors', () => {
     expect(() => createDetector('synth-fpi', { generator: 'pii' }, SIZE)).toThrow(/generator/);
   });
 });
+
+describe('synth-nsa generator settings (issue 16: the reference chest setting is configurable)', () => {
+  it('passes `nsa` options to the generator: the same weights and step give another loss, explicit defaults the same', () => {
+    const size = 32;
+    const x = tf.tensor4d(blobs(8, size, 7), [8, size, size, 1]);
+    const lossWith = (params: Record<string, unknown>) => {
+      const d = createDetector('synth-nsa', { channels: [4, 8], ...params }, size) as SyntheticDetector;
+      d.params.reinitialise(1);
+      const t = tf.tidy(() => d.trainLoss(x, { seed: 3, step: 0 }));
+      const v = t.dataSync()[0];
+      t.dispose();
+      d.dispose();
+      return v;
+    };
+    const base = lossWith({});
+    expect(lossWith({ nsa: { logistic: { k: 1 / 6, x0: 20, tol: 1 }, gamma: { shape: 2, scale: 0.03, lower: 0.05 } } })).toBe(base);
+    // The chest setting's logistic (k 1/2, x0 4) labels faint changes as anomalous: other labels, other loss.
+    expect(lossWith({ nsa: { logistic: { k: 0.5, x0: 4, tol: 1 } } })).not.toBe(base);
+    x.dispose();
+  });
+
+  it('accepts `nsa` only for synth-nsa', () => {
+    expect(() => createDetector('synth-fpi', { nsa: {} }, 32)).toThrow(/nsa/);
+    expect(() => createDetector('synth-nsa', { nsa: { logistic: { k: -1, x0: 4, tol: 1 } } }, 32)).toThrow();
+  });
+});

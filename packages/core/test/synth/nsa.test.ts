@@ -84,4 +84,17 @@ describe('nsa', () => {
     const tiny = phantom(4, 4, 1);
     expect(() => nsa(tiny, tiny, 1)).toThrow(/at least 5x5/);
   });
+  it("draws half-widths from the reference's GAMMA_PARAMS (2, 0.03, 0.05): lower + Gamma(shape 2, scale 0.03)", () => {
+    // train_chest_xray.py:352 (shape, scale, left offset), used by patch_ex:148-150. medad had scale and offset
+    // swapped (0.05, 0.03): median half-width 0.102 W and 95th percentile 0.25 W instead of 0.094 W and 0.18 W.
+    expect(NSA_DEFAULTS.gamma).toEqual({ shape: 2, scale: 0.03, lower: 0.05 });
+    const S = 128;
+    const img = phantom(S, S, 3);
+    const half = Array.from({ length: 300 }, (_, s) => nsa(img, img, s, { maxPatches: 1, resizeBounds: [1, 1], solver: { maxIter: 1 } }).boxes[0].h / 2 / S);
+    half.sort((a, b) => a - b);
+    // Analytic median of 0.05 + Gamma(2, 0.03) is 0.100; boxes clipped at the border pull the sample median down a bit.
+    expect(half[150]).toBeGreaterThan(0.085);
+    expect(half[150]).toBeLessThan(0.1);
+    expect(half[285]).toBeLessThan(0.21);
+  });
 });

@@ -2,7 +2,7 @@
 // the synth generators (the foreign image of FPI/PII/NSA is another image of the same batch), the rest is left as is.
 // The whole draw is a function of one seed, so a training step seeded by (seed, step) replays exactly on resume.
 import type { GrayImage } from '../../io/types.js';
-import { SynthRng, synthesize, type SynthMethod } from '../../synth/index.js';
+import { SynthRng, synthesize, type SynthMethod, type SynthOptions } from '../../synth/index.js';
 
 export const CORRUPT_METHODS = ['fpi', 'pii', 'nsa', 'cutpaste'] as const;
 export type CorruptMethod = (typeof CORRUPT_METHODS)[number];
@@ -16,7 +16,7 @@ export interface CorruptedBatch {
   corrupted: boolean[];
 }
 
-export function corruptBatch(batch: Float32Array, n: number, height: number, width: number, method: CorruptMethod, fraction: number, seed: number): CorruptedBatch {
+export function corruptBatch(batch: Float32Array, n: number, height: number, width: number, method: CorruptMethod, fraction: number, seed: number, options: SynthOptions = {}): CorruptedBatch {
   const px = height * width;
   if (batch.length !== n * px) throw new Error(`corruptBatch: ${batch.length} values is not ${n} images of ${width}x${height}`);
   const rng = new SynthRng(seed);
@@ -34,7 +34,7 @@ export function corruptBatch(batch: Float32Array, n: number, height: number, wid
     const i = order[j];
     // Any other image of the batch as the foreign source (itself only when the batch has one image).
     const f = n > 1 ? (i + 1 + rng.int(0, n - 1)) % n : i;
-    const res = synthesize(method as SynthMethod, view(i), view(f), rng);
+    const res = synthesize(method as SynthMethod, view(i), view(f), rng, options);
     images.set(res.image.data, i * px);
     labels.set(res.label, i * px);
     corrupted[i] = true;
