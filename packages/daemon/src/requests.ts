@@ -7,7 +7,7 @@ import { ResponseError } from 'vscode-languageserver/node.js';
 import { RenderParamsError } from './engine/render-image.js';
 import type { EditorEngine } from './engine/types.js';
 import { heatmapKey, readCached, writeMeta } from './jobs/heatmap-cache.js';
-import { startProgress } from './jobs/progress.js';
+import { startProgress, type JobProgress } from './jobs/progress.js';
 import type { JobQueue } from './jobs/queue.js';
 import { JobFailure } from './jobs/worker-host.js';
 import * as P from './protocol.js';
@@ -16,6 +16,9 @@ import { registerConfigRoots } from './safety/data-roots.js';
 import { checkRunInputs, mustExist, runSubdir, withChecked, writeInRun } from './safety/open-checked.js';
 import { checkParams } from './safety/params.js';
 import type { Sandbox } from './safety/sandbox.js';
+
+/** A heatmap shorter than this shows no progress at all. */
+const PROGRESS_DELAY_MS = 400;
 
 export interface RequestContext {
   connection: Connection;
@@ -74,17 +77,32 @@ export function registerRequests(ctx: RequestContext): void {
 
   /** Runs a job with progress, wiring every cancel path ($/cancelRequest, progress button, medad/cancel). */
   async function job<R>(kind: P.JobKind, title: string, target: string, jobParams: unknown, wd: P.JobParams, token: CancellationToken): Promise<{ id: string; result: R }> {
-    const progress = await startProgress(connection, title, wd.workDoneToken, ctx.serverProgress());
     let id = '';
     const done = queue.submit(kind, target, jobParams, (jobId) => (id = jobId));
     token.onCancellationRequested(() => queue.cancel(id));
-    progress.onCancel(() => queue.cancel(id));
-    onJobProgress.set(id, (pct, msg) => progress.report(pct, msg));
+    // Progress starts beside the job, not before it: a server-created token is a round trip to the editor. An
+    // interactive heatmap (tens of ms) gets one only when it runs long (the first of a model loads the model), so a
+    // heatmap neither waits for the editor nor flashes a progress notification.
+    let progress: JobProgress | undefined;
+    let finished = false;
+    const begin = async () => {
+      const p = await startProgress(connection, title, wd.workDoneToken, ctx.serverProgress());
+      if (finished) return p.done();
+      progress = p;
+      p.onCancel(() => queue.cancel(id));
+    };
+    const delayMs = kind === 'heatmap' && wd.workDoneToken === undefined ? PROGRESS_DELAY_MS : 0;
+    const timer = delayMs ? setTimeout(() => void begin().catch(() => undefined), delayMs) : undefined;
+    const started = delayMs ? undefined : begin().catch(() => undefined);
+    onJobProgress.set(id, (pct, msg) => progress?.report(pct, msg));
     try {
       return { id, result: (await done) as R };
     } finally {
+      finished = true;
+      clearTimeout(timer);
+      await started;
       onJobProgress.delete(id);
-      progress.done();
+      progress?.done();
     }
   }
 

@@ -79,4 +79,22 @@ describe('jobs', () => {
     writeFileSync(img, 'abcd');
     expect((await d.conn.sendRequest(HeatmapRequest, { runDir: run, image: img })).cached).toBe(false);
   });
+
+  it('a quick heatmap creates no progress in the editor; a training does', async () => {
+    // the server-created token is a round trip to the editor and a notification that flashes by: a heatmap
+    // that ends within PROGRESS_DELAY_MS (400 ms; the fake engine answers at once) goes without
+    let creates = 0;
+    d.conn.onRequest('window/workDoneProgress/create', () => {
+      creates++;
+      return null;
+    });
+    const run = path.join(d.workspace, 'runs', 'r2');
+    mkdirSync(run, { recursive: true });
+    const img = path.join(d.workspace, 'quick.png');
+    writeFileSync(img, 'quick');
+    expect((await d.conn.sendRequest(HeatmapRequest, { runDir: run, image: img, output: 'base64' })).cached).toBe(false);
+    expect(creates).toBe(0);
+    await d.conn.sendRequest(TrainRequest, { experiment: uriOf(experiment('p.medad.yaml', 'steps: 2')) });
+    expect(creates).toBe(1);
+  });
 });
