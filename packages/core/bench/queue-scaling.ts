@@ -1,7 +1,7 @@
 // Benchmark (not a test) of the BullMQ queue on this machine: images/s of sharded scoring with 1, 2 and 3
 // `medad worker` processes (wasm, one thread each) against scoring in one process, the per-job overheads (queue
 // latency: submit -> a worker starts it; round trip of a one-image job as a client sees it) and the size of a
-// training checkpoint (what a resumed job reads back). Needs redis-server (tools/setup/apt-packages.txt).
+// training checkpoint (what a resumed job reads back). Needs redis-server (tools/setup/system-deps.sh installs it).
 //   npx tsx packages/core/bench/queue-scaling.ts [--images 3000] [--out bench-results]
 // Writes <out>/queue-scaling-<time>.json and queue-scaling-latest.json. See docs/distributed.md for the figures.
 import { promises as fs } from 'node:fs';

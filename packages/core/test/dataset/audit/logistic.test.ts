@@ -1,5 +1,5 @@
 // The combined shortcut model against scikit-learn: StandardScaler + LogisticRegression(C=1) on the same matrices
-// and the same folds (golden values from fixtures/logistic_golden.py, Debian python3-sklearn).
+// and the same folds (golden values from fixtures/logistic_golden.py, Debian python3-sklearn: tools/setup/golden-deps.sh).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crossValidateLogistic, fitLogistic, stratifiedFolds } from '../../../src/dataset/audit/index.js';
