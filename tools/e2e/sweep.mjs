@@ -10,6 +10,15 @@ import { runCommand } from './ui.mjs';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const oneLine = (s, n = 240) => s.replace(/\s+/g, ' ').trim().slice(0, n);
 
+/** Drags the side bar's right edge (its sash) from `from` px right of where `bar` ended by `by` px. */
+async function dragSideBarEdge(page, bar, from, by) {
+  const [x, y] = [bar.x + bar.width - 1 + from, bar.y + bar.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + by, y, { steps: 10 });
+  await page.mouse.up();
+}
+
 export async function sweepStep({ page, ws, shot, lap, fail }) {
   const t0 = Date.now();
   const cli = ['--import', 'tsx', '--conditions=@medad/source', path.join(repo, 'packages/core/src/cli/main.ts')];
@@ -38,24 +47,11 @@ export async function sweepStep({ page, ws, shot, lap, fail }) {
   // the first setting opened: its score variant and its two runs; the side bar widened so the aggregate reads whole
   await settings.first().click();
   const bar = await page.locator('.part.sidebar').boundingBox().catch(() => null);
-  if (bar) {
-    // the sash sits on the side bar's right edge
-    const [x, y] = [bar.x + bar.width - 1, bar.y + bar.height / 2];
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x + 420, y, { steps: 10 });
-    await page.mouse.up();
-  }
+  if (bar) await dragSideBarEdge(page, bar, 0, 420);
   await page.waitForTimeout(500);
   await shot('12-sweep-runs-view.png');
-  if (bar) {
-    // back to the width the later steps' screenshots were made with
-    const [x, y] = [bar.x + bar.width - 1 + 420, bar.y + bar.height / 2];
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x - 420, y, { steps: 10 });
-    await page.mouse.up();
-  }
+  // back to the width the later steps' screenshots were made with
+  if (bar) await dragSideBarEdge(page, bar, 420, -420);
   const under = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => oneLine(t, 120));
   lap(`runs view rows: ${JSON.stringify(under.slice(0, 12))}`);
   if (under.filter((t) => /demo-ae-/.test(t)).length < 2) fail(`the opened setting does not list its runs: ${JSON.stringify(under)}`);

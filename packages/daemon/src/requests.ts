@@ -76,6 +76,21 @@ export function registerRequests(ctx: RequestContext): void {
   };
 
   /** Runs a job with progress, wiring every cancel path ($/cancelRequest, progress button, medad/cancel). */
+  /** A dataset config named by a request: resolved in the sandbox, an existing file, its data folders readable. */
+  async function datasetConfig(config: string): Promise<string> {
+    const file = sandbox.resolve(config, 'config');
+    await mustExist(sandbox, file, 'config', 'file');
+    await registerConfigRoots(sandbox, file);
+    return file;
+  }
+
+  /** An AbortController that the request's cancellation aborts. */
+  function abortOn(token: CancellationToken): AbortController {
+    const ctl = new AbortController();
+    token.onCancellationRequested(() => ctl.abort());
+    return ctl;
+  }
+
   async function job<R>(kind: P.JobKind, title: string, target: string, jobParams: unknown, wd: P.JobParams, token: CancellationToken): Promise<{ id: string; result: R }> {
     let id = '';
     const done = queue.submit(kind, target, jobParams, (jobId) => (id = jobId));
@@ -172,19 +187,14 @@ export function registerRequests(ctx: RequestContext): void {
   });
 
   handle<P.DatasetSummaryParams, P.DatasetSummary>(P.DatasetSummaryRequest, async (p, token) => {
-    const file = sandbox.resolve(p.config, 'config');
-    await mustExist(sandbox, file, 'config', 'file');
-    await registerConfigRoots(sandbox, file);
-    const ctl = new AbortController();
-    token.onCancellationRequested(() => ctl.abort());
+    const file = await datasetConfig(p.config);
+    const ctl = abortOn(token);
     return engine.datasetSummary(file, ctl.signal);
   });
 
   handle<P.DatasetItemsParams, P.DatasetItemsResult>(P.DatasetItemsRequest, async (p) => {
-    const file = sandbox.resolve(p.config, 'config');
-    await mustExist(sandbox, file, 'config', 'file');
     // the items' folders become readable data roots, as for a summary (the gallery shows them)
-    await registerConfigRoots(sandbox, file);
+    const file = await datasetConfig(p.config);
     if (!engine.datasetItems) throw new ResponseError(P.MedadErrorCodes.Unsupported, 'medad/datasetItems: not available in this engine');
     return engine.datasetItems(file);
   });
@@ -202,20 +212,14 @@ export function registerRequests(ctx: RequestContext): void {
   });
 
   handle<P.LeakageParams, P.LeakageResult>(P.LeakageRequest, async (p, token) => {
-    const file = sandbox.resolve(p.config, 'config');
-    await mustExist(sandbox, file, 'config', 'file');
-    await registerConfigRoots(sandbox, file);
-    const ctl = new AbortController();
-    token.onCancellationRequested(() => ctl.abort());
+    const file = await datasetConfig(p.config);
+    const ctl = abortOn(token);
     return engine.leakage(file, ctl.signal);
   });
 
   handle<P.DatasetAuditParams, P.DatasetAuditResult>(P.DatasetAuditRequest, async (p, token) => {
-    const file = sandbox.resolve(p.config, 'config');
-    await mustExist(sandbox, file, 'config', 'file');
-    await registerConfigRoots(sandbox, file);
-    const ctl = new AbortController();
-    token.onCancellationRequested(() => ctl.abort());
+    const file = await datasetConfig(p.config);
+    const ctl = abortOn(token);
     const progress = await startProgress(connection, `Shortcut audit of ${path.basename(file)}`, p.workDoneToken, ctx.serverProgress());
     progress.onCancel(() => ctl.abort());
     try {
