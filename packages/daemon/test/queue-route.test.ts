@@ -21,7 +21,7 @@ let url: string;
 
 function redisServer(): string {
   const found = ['/usr/bin', '/usr/sbin', ...(process.env.PATH ?? '').split(path.delimiter)].map((d) => path.join(d, 'redis-server')).find((p) => existsSync(p));
-  if (!found) throw new Error('redis-server is not installed (`bash tools/setup/system-deps.sh`, run by npm test's pretest)');
+  if (!found) throw new Error('redis-server is not installed (`bash tools/setup/system-deps.sh`, run by the npm test pretest)');
   return found;
 }
 
