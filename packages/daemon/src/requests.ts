@@ -155,6 +155,9 @@ export function registerRequests(ctx: RequestContext): void {
     return { jobId: id, failures: result.failures, scores: result.scores.map((s) => ({ file: s.file, score: s.score, ...(s.mapPath ? { mapUri: new URL(`file://${s.mapPath}`).href } : {}) })) };
   });
 
+  /** Heatmap cache writes still under way after their answer, by `<cacheDir>/<key>`. */
+  const pendingCacheWrites = new Map<string, Promise<unknown>>();
+
   handle<P.HeatmapParams, P.HeatmapResult>(P.HeatmapRequest, async (p, token) => {
     const runDir = sandbox.resolve(p.runDir, 'runDir', 'write');
     const image = sandbox.resolve(p.image, 'image');
@@ -164,6 +167,7 @@ export function registerRequests(ctx: RequestContext): void {
     // the image is opened and checked once; hashing and scoring read that handle (a swapped path changes nothing)
     return withChecked(sandbox, image, 'image', async (f) => {
       const key = await heatmapKey(runDir, f.procPath, p);
+      await pendingCacheWrites.get(`${cacheDir}/${key}`);
       let meta = await readCached(cacheDir, key);
       let cached = true;
       let bytes: Uint8Array | undefined;
@@ -175,7 +179,17 @@ export function registerRequests(ctx: RequestContext): void {
         const { png, ...rest } = result;
         bytes = png;
         meta = { ...rest, mapPath: pngPath };
-        await Promise.all([writeInRun(sandbox, pngPath, png), writeMeta(sandbox, cacheDir, key, meta)]);
+        const writes = Promise.all([writeInRun(sandbox, pngPath, png), writeMeta(sandbox, cacheDir, key, meta)]);
+        // A caller given the path needs the file now. A base64 caller (the editor) has its bytes: the cache is only
+        // for next time, so it is written after the answer (3-4 ms off every first view; a failed write is a miss).
+        // (A repeat of this request waits for the write instead of missing the cache.)
+        if (p.output === 'base64') {
+          const id = `${cacheDir}/${key}`;
+          const pending = writes
+            .catch((e: unknown) => connection.console.warn(`heatmap cache not written (${pngPath}): ${(e as Error).message}`))
+            .finally(() => pendingCacheWrites.delete(id));
+          pendingCacheWrites.set(id, pending);
+        } else await writes;
       }
       const out: P.HeatmapResult = { ...meta, cached };
       if (p.output === 'base64') {

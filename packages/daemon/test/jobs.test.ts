@@ -7,6 +7,7 @@ import { HoverRequest, WorkDoneProgress } from 'vscode-languageserver-protocol/n
 import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageserver-protocol/node.js';
 import { CancelRequest, HeatmapRequest, MedadErrorCodes, StatusRequest, TrainRequest } from '../src/protocol.js';
 import type { JobInfo } from '../src/protocol.js';
+import { scorerWasmThreads } from '../src/jobs/queue.js';
 import { startDaemon, uriOf } from './helpers.js';
 import type { Daemon } from './helpers.js';
 
@@ -76,6 +77,9 @@ describe('jobs', () => {
     const c = await d.conn.sendRequest(HeatmapRequest, { runDir: run, image: img, colormap: 'gray', output: 'base64' });
     expect(c.cached).toBe(false);
     expect(Buffer.from(c.pngBase64 ?? '', 'base64').toString()).toBe('abc');
+    // a base64 answer goes before its cache write, and the write still happens: the same request hits the cache
+    const c2 = await d.conn.sendRequest(HeatmapRequest, { runDir: run, image: img, colormap: 'gray', output: 'base64' });
+    expect([c2.cached, Buffer.from(c2.pngBase64 ?? '', 'base64').toString()]).toEqual([true, 'abc']);
     writeFileSync(img, 'abcd');
     expect((await d.conn.sendRequest(HeatmapRequest, { runDir: run, image: img })).cached).toBe(false);
   });
@@ -96,5 +100,27 @@ describe('jobs', () => {
     expect(creates).toBe(0);
     await d.conn.sendRequest(TrainRequest, { experiment: uriOf(experiment('p.medad.yaml', 'steps: 2')) });
     expect(creates).toBe(1);
+  });
+
+  it('runs the scorer lane with its own wasm thread count (half the CPUs), unless the environment sets one', async () => {
+    // the fake engine's heatmap reports its worker's MEDAD_WASM_THREADS as `height`
+    const run = path.join(d.workspace, 'runs', 'r3');
+    mkdirSync(run, { recursive: true });
+    const img = path.join(d.workspace, 'threads.png');
+    writeFileSync(img, 'threads');
+    const inherited = process.env.MEDAD_WASM_THREADS;
+    expect((await d.conn.sendRequest(HeatmapRequest, { runDir: run, image: img })).height).toBe(inherited ? Number(inherited) : scorerWasmThreads());
+    const own = await startDaemon({ workspace: d.workspace, env: { MEDAD_COMPUTE_ENGINE: fake, MEDAD_WASM_THREADS: '3' } });
+    try {
+      expect((await own.conn.sendRequest(HeatmapRequest, { runDir: run, image: img, colormap: 'viridis' })).height).toBe(3);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('scorerWasmThreads', () => {
+  it('is half the CPUs, at least 1, at most 4', () => {
+    expect([1, 2, 3, 4, 8, 16, 64].map((n) => scorerWasmThreads(n))).toEqual([1, 1, 1, 2, 4, 4, 4]);
   });
 });

@@ -33,10 +33,11 @@ function progress(ctx: JobContext, kind: 'train' | 'evaluate' | 'score'): (p: Pi
 const scorers = new Map<string, { identity: string; scorer: Scorer }>();
 const MAX_SCORERS = 2;
 
-async function scorerFor(runDir: string): Promise<Scorer> {
+async function scorerFor(runDir: string, onLoad?: () => void): Promise<Scorer> {
   const identity = await modelIdentity(runDir);
   const hit = scorers.get(runDir);
   if (hit?.identity === identity) return hit.scorer;
+  onLoad?.();
   hit?.scorer.dispose();
   scorers.delete(runDir);
   const scorer = await openScorer(runDir);
@@ -95,9 +96,9 @@ export function createComputeEngine(): ComputeEngine {
       return { scores: r.scores.map((s) => ({ file: s.path, score: s.score, mapPath: s.mapFile })), failures: r.failures.map((f) => ({ file: f.path, reason: f.reason })) };
     },
     async heatmap(p, ctx) {
-      ctx.onProgress(undefined, 'loading model');
-      const scorer = await scorerFor(p.runDir);
-      ctx.onProgress(undefined, 'scoring');
+      // progress only for a model not yet open: each message is a jobState notification, and a heatmap from an
+      // open model takes ~15 ms (the daemon shows no progress that short anyway)
+      const scorer = await scorerFor(p.runDir, () => ctx.onProgress(undefined, 'loading model'));
       // Scorer.score scores the first frame; another frame/slice goes through scoreFiles (every image of the file).
       // The map overlays the source image (that frame/slice) pixel for pixel: the scorer already decoded it and knows
       // its size; a slice needs the header read again.

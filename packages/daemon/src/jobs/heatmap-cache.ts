@@ -21,9 +21,9 @@ export async function modelIdentity(runDir: string): Promise<string> {
 }
 
 export async function heatmapKey(runDir: string, image: string, p: HeatmapParams): Promise<string> {
-  const bytes = await fs.readFile(image);
+  const [bytes, identity] = await Promise.all([fs.readFile(image), modelIdentity(runDir)]);
   const h = createHash('sha256');
-  h.update(await modelIdentity(runDir));
+  h.update(identity);
   h.update(createHash('sha256').update(bytes).digest());
   // 'display/1': 'global' spans the run's display range (display-range.ts), no longer its absolute maximum
   h.update(JSON.stringify(['display/1', p.colormap ?? 'inferno', p.normalisation ?? 'global', p.range ?? null, ...(p.slice ? [p.slice] : [])]));

@@ -42,12 +42,14 @@ export class WorkerHost {
     readonly lane: string,
     private readonly abortGraceMs = 10_000,
     private readonly entry = 'worker-main',
+    /** Variables added to the worker's copy of the environment (where the process's own do not set them). */
+    private readonly envDefaults: Record<string, string> = {},
   ) {}
 
   private spawn(): Worker {
     const { file, workerData } = workerEntry(this.entry);
     // stdout of a worker is the process's stdout: keep it off the JSON-RPC channel.
-    const w = new Worker(file, { workerData, stdout: true, stderr: false });
+    const w = new Worker(file, { workerData, stdout: true, stderr: false, env: { ...this.envDefaults, ...process.env } });
     w.stdout.on('data', (d: Buffer) => process.stderr.write(d));
     w.on('message', (m: FromWorker) => this.onMessage(m));
     w.on('error', (err) => this.onExit(`worker crashed: ${err.message}`));

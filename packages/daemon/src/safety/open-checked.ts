@@ -119,12 +119,16 @@ export async function checkRunInputs(sandbox: Sandbox, runDir: string, what: str
     throw new ResponseError(MedadErrorCodes.NotFound, `${what}: ${runDir} does not exist`);
   });
   sandbox.check(runReal, what, 'write');
-  for (const part of ['model', 'run.json', 'cache', 'checkpoint']) {
-    const st = await fs.lstat(path.join(runReal, part)).catch(() => undefined);
-    if (st?.isSymbolicLink()) throw new ResponseError(MedadErrorCodes.PathOutsideWorkspace, `${what}: ${path.join(runDir, part)} is a symlink; symlinks inside run folders are refused`);
-  }
+  // the lstats and the model listing are independent: issued together (this runs before every heatmap)
+  const parts = ['model', 'run.json', 'cache', 'checkpoint'];
   const model = path.join(runReal, 'model');
-  const entries = await fs.readdir(model, { withFileTypes: true }).catch(() => []);
+  const [stats, entries] = await Promise.all([
+    Promise.all(parts.map((part) => fs.lstat(path.join(runReal, part)).catch(() => undefined))),
+    fs.readdir(model, { withFileTypes: true }).catch(() => []),
+  ]);
+  stats.forEach((st, i) => {
+    if (st?.isSymbolicLink()) throw new ResponseError(MedadErrorCodes.PathOutsideWorkspace, `${what}: ${path.join(runDir, parts[i])} is a symlink; symlinks inside run folders are refused`);
+  });
   for (const e of entries)
     if (!e.isFile() && !e.isDirectory()) throw new ResponseError(MedadErrorCodes.PathOutsideWorkspace, `${what}: ${path.join(model, e.name)} is not a regular file (a symlink?); refused`);
 }
