@@ -6,7 +6,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, arrayTrainData, createDetector, loadDetector, type FitOptions, type TrainProgress } from '../../src/detectors/index.js';
+import {
+  AbortError,
+  arrayTrainData,
+  createDetector,
+  loadDetector,
+  type FitOptions,
+  type TrainProgress,
+} from '../../src/detectors/index.js';
 import { DeepSvddAutoencoder, pretrainSeed } from '../../src/detectors/deep-svdd/autoencoder.js';
 import type { DeepSvddDetector } from '../../src/detectors/deep-svdd/detector.js';
 import { deepSvddParamsSchema } from '../../src/detectors/deep-svdd/params.js';
@@ -18,8 +25,10 @@ const normals = blobs(32, SIZE, 1);
 const data = arrayTrainData(normals, { height: SIZE, width: SIZE });
 const base: FitOptions = { epochs: 3, batchSize: 8, lr: 1e-3, seed: 4, lossEvery: 1 };
 const small = { channels: [8, 16], rep: 8 };
-const make = (extra: Record<string, unknown> = {}) => createDetector('deep-svdd', { ...small, ...extra }, SIZE) as DeepSvddDetector;
-const weights = async (det: DeepSvddDetector) => Promise.all(det.params.named().map(async (p) => ({ name: p.name, v: await p.tensor.data() })));
+const make = (extra: Record<string, unknown> = {}) =>
+  createDetector('deep-svdd', { ...small, ...extra }, SIZE) as DeepSvddDetector;
+const weights = async (det: DeepSvddDetector) =>
+  Promise.all(det.params.named().map(async (p) => ({ name: p.name, v: await p.tensor.data() })));
 let tmp: string;
 
 beforeAll(async () => {
@@ -115,18 +124,30 @@ describe('deep-svdd autoencoder pretraining', () => {
     await straight.fit(data, base);
     const expected = (await straight.score(x, 4)).scores;
     straight.dispose();
-    for (const [stage, at] of [['pretrain', 5], ['svdd', 6]] as const) {
+    for (const [stage, at] of [
+      ['pretrain', 5],
+      ['svdd', 6],
+    ] as const) {
       const dir = path.join(tmp, `resume-${stage}`);
       const ctrl = new AbortController();
       const seen: TrainProgress[] = [];
       const first = make();
       const err = await first
-        .fit(data, { ...base, checkpoint: { dir, everySteps: 1000 }, signal: ctrl.signal, onProgress: (p) => (seen.push(p), p.stage === stage && p.step === at && ctrl.abort()) })
+        .fit(data, {
+          ...base,
+          checkpoint: { dir, everySteps: 1000 },
+          signal: ctrl.signal,
+          onProgress: (p) => (seen.push(p), p.stage === stage && p.step === at && ctrl.abort()),
+        })
         .catch((e: unknown) => e);
       first.dispose();
       expect(err).toBeInstanceOf(AbortError);
       expect((err as AbortError).step).toBe(at);
-      expect((err as Error).message).toMatch(stage === 'pretrain' ? /deep-svdd\/pretrain.*cancelled after step 5/ : /fit\(deep-svdd\) cancelled after step 6/);
+      expect((err as Error).message).toMatch(
+        stage === 'pretrain'
+          ? /deep-svdd\/pretrain.*cancelled after step 5/
+          : /fit\(deep-svdd\) cancelled after step 6/,
+      );
       // Nothing ran after the abort: the last progress is the step that fired it.
       expect(seen[seen.length - 1]).toMatchObject({ stage, step: at });
       const second = make();
@@ -142,10 +163,19 @@ describe('deep-svdd autoencoder pretraining', () => {
     const dir = path.join(tmp, 'other-length');
     const ctrl = new AbortController();
     const first = make();
-    await first.fit(data, { ...base, checkpoint: { dir, everySteps: 1000 }, signal: ctrl.signal, onProgress: (p) => p.stage === 'svdd' && p.step === 2 && ctrl.abort() }).catch(() => undefined);
+    await first
+      .fit(data, {
+        ...base,
+        checkpoint: { dir, everySteps: 1000 },
+        signal: ctrl.signal,
+        onProgress: (p) => p.stage === 'svdd' && p.step === 2 && ctrl.abort(),
+      })
+      .catch(() => undefined);
     first.dispose();
     const second = make({ pretrainEpochs: 4 });
-    await expect(second.fit(data, { ...base, checkpoint: { dir, everySteps: 1000 }, resume: true })).rejects.toThrow(/pretrain.*cannot resume: checkpoint has config/);
+    await expect(
+      second.fit(data, { ...base, checkpoint: { dir, everySteps: 1000 }, resume: true }),
+    ).rejects.toThrow(/pretrain.*cannot resume: checkpoint has config/);
     second.dispose();
   });
 

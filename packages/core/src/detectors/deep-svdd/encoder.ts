@@ -21,7 +21,9 @@ export function encoderParamNames(p: EncoderShape): string[] {
 export function encoderGrid(p: EncoderShape, inputSize: InputSize): { gridH: number; gridW: number } {
   const f = 2 ** p.channels.length;
   if (inputSize.height % f !== 0 || inputSize.width % f !== 0) {
-    throw new Error(`input size ${inputSize.width}x${inputSize.height} must be a multiple of ${f} (2^${p.channels.length} levels)`);
+    throw new Error(
+      `input size ${inputSize.width}x${inputSize.height} must be a multiple of ${f} (2^${p.channels.length} levels)`,
+    );
   }
   return { gridH: inputSize.height / f, gridW: inputSize.width / f };
 }
