@@ -26,6 +26,11 @@ export interface Trainable {
    * the loss).
    */
   readonly adam?: { beta1?: number; weightDecay?: number };
+  /**
+   * Sets the weights a fresh (not resumed) run starts from; default `params.reinitialise(seed)`. Deep SVDD starts
+   * from its pretrained encoder instead.
+   */
+  initialise?(seed: number): void;
 }
 
 // PyTorch's Adam defaults (the reference); tf's default epsilon depends on the backend.
@@ -83,6 +88,8 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
     const resumed = opts.resume && opts.checkpoint ? await resumeRunCheckpoint(opts.checkpoint.dir, id, (t, file) => model.params.assign(t, file), { [ADAM]: optimizer }) : null;
     if (resumed) {
       ({ step, losses } = resumed);
+    } else if (model.initialise) {
+      model.initialise(opts.seed);
     } else {
       model.params.reinitialise(opts.seed);
     }

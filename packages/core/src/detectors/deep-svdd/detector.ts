@@ -4,19 +4,28 @@
 // Score = ||f(x) - c|| (the reference reports the squared distance: same ranking). Map: no native localisation;
 // the map is the image score at every pixel (constant map, documented fallback). Adam with PyTorch-style L2 weight
 // decay `weightDecay` (reference: 1e-6, src/main.py of lukasruff/Deep-SVDD-PyTorch).
+// With `pretrain` (the reference's default) an autoencoder around the same encoder is trained first
+// (autoencoder.ts) and Deep SVDD, and c, start from its encoder; without it, from the seeded random network.
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
-import { ParamStore, addConv, constant, conv, torchUniform } from '../layers.js';
+import { ParamStore, constant } from '../layers.js';
 import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir } from '../persist.js';
 import { runTraining, type Trainable } from '../train-loop.js';
 import { constantMaps, scoreInBatches } from '../scoring.js';
 import { loadStores, namedAll } from '../stores.js';
+import { DeepSvddAutoencoder, pretrainEncoder } from './autoencoder.js';
+import { addEncoder, encode } from './encoder.js';
 import type { DeepSvddParams } from './params.js';
 
 const BATCH = 32;
-const LEAK = 0.1;
 
-export class DeepSvddDetector implements Detector, Trainable {
+export interface DeepSvddFitResult extends FitResult {
+  /** The autoencoder pretraining (null with `pretrain: false`) and the Deep SVDD training (losses, steps above are its). */
+  stages: { pretrain: (FitResult & { step: number }) | null; svdd: FitResult & { step: number } };
+}
+
+export class DeepSvddDetector implements Detector {
   readonly name = 'deep-svdd';
   readonly params = new ParamStore();
   /** The centre c (not trained; saved with the weights). */
@@ -27,17 +36,7 @@ export class DeepSvddDetector implements Detector, Trainable {
     private readonly p: DeepSvddParams,
     readonly inputSize: InputSize,
   ) {
-    const f = 2 ** p.channels.length;
-    if (inputSize.height % f !== 0 || inputSize.width % f !== 0) {
-      throw new Error(`input size ${inputSize.width}x${inputSize.height} must be a multiple of ${f} (2^${p.channels.length} levels)`);
-    }
-    let ci = 1;
-    p.channels.forEach((c, i) => {
-      addConv(this.params, `conv${i}`, ci, c);
-      ci = c;
-    });
-    const flat = (inputSize.height / f) * (inputSize.width / f) * ci;
-    this.params.add('proj/kernel', [flat, p.rep], torchUniform(flat));
+    addEncoder(this.params, p, inputSize);
     this.centreStore.add('c', [p.rep], constant(0), false);
   }
 
@@ -53,11 +52,7 @@ export class DeepSvddDetector implements Detector, Trainable {
 
   /** f(x): [n, H, W, 1] -> [n, rep]. */
   embed(x: tf.Tensor4D): tf.Tensor2D {
-    let h = x;
-    this.p.channels.forEach((_, i) => {
-      h = tf.leakyRelu(conv(this.params, `conv${i}`, h), LEAK);
-    });
-    return tf.matMul(tf.reshape(h, [h.shape[0], -1]), this.params.get('proj/kernel') as tf.Tensor2D);
+    return encode(this.params, this.p, x);
   }
 
   /** Squared distances ||f(x) - c||^2, [n]. */
@@ -90,15 +85,61 @@ export class DeepSvddDetector implements Detector, Trainable {
     return c;
   }
 
-  async fit(data: TrainData, opts: FitOptions): Promise<FitResult> {
-    // runTraining draws the same initial weights from opts.seed (or restores a checkpoint): c from the seeded initial
-    // network is therefore the same on a fresh run and on a resume.
-    this.params.reinitialise(opts.seed);
-    await this.computeCentre(data);
+  async fit(data: TrainData, opts: FitOptions): Promise<DeepSvddFitResult> {
+    const t0 = performance.now();
     const onProgress = opts.onProgress;
-    const r = await runTraining(this, data, { ...opts, onProgress: (pr) => ((this.steps = pr.step), onProgress?.(pr)) });
-    this.steps = r.step;
-    return r;
+    const ck = (sub: string) => opts.checkpoint && { dir: path.join(opts.checkpoint.dir, sub), everySteps: opts.checkpoint.everySteps };
+    const aeEpochs = this.p.pretrainEpochs ?? opts.epochs;
+    let pre: (FitResult & { step: number }) | null = null;
+    if (this.p.pretrain) {
+      // Resumable stage of its own (<checkpoint dir>/pretrain); a finished one is restored without training, so a
+      // resumed run restarts Deep SVDD, and c, from the very encoder the interrupted run started from.
+      const { channels, rep, weightDecay } = this.p;
+      const ae = new DeepSvddAutoencoder(this.p, this.inputSize, { channels, rep, weightDecay, epochs: aeEpochs });
+      try {
+        pre = await pretrainEncoder(ae, data, {
+          ...opts,
+          epochs: aeEpochs,
+          lr: this.p.pretrainLr,
+          checkpoint: ck('pretrain'),
+          onProgress: (pr) => ((this.steps = pr.step), onProgress?.({ ...pr, stage: 'pretrain' })),
+        }, this.params);
+      } finally {
+        ae.dispose();
+      }
+    } else {
+      this.params.reinitialise(opts.seed);
+    }
+    // c from the starting weights: the pretrained encoder, or the seeded initial network (the same on a fresh run and
+    // on a resume, which then restores the trained weights over them).
+    await this.computeCentre(data);
+    const p0 = pre?.step ?? 0;
+    const stage: Trainable = {
+      name: this.name,
+      inputSize: this.inputSize,
+      params: this.params,
+      adam: this.adam,
+      // The pretraining length decides where Deep SVDD starts: a checkpoint resumes only under the same one.
+      config: pre ? { ...this.p, pretrainEpochs: aeEpochs } : this.p,
+      trainLoss: (x) => this.trainLoss(x),
+      initialise: (seed) => {
+        if (!pre) this.params.reinitialise(seed);
+      },
+    };
+    const r = await runTraining(stage, data, {
+      ...opts,
+      onProgress: (pr) => ((this.steps = p0 + pr.step), onProgress?.(pre ? { ...pr, stage: 'svdd' } : pr)),
+    });
+    this.steps = p0 + r.step;
+    return {
+      steps: (pre?.steps ?? 0) + r.steps,
+      epochs: opts.epochs,
+      finalLoss: r.finalLoss,
+      losses: r.losses,
+      resumedFromStep: (pre?.resumedFromStep ?? 0) + r.resumedFromStep,
+      durationMs: performance.now() - t0,
+      stages: { pretrain: pre, svdd: r },
+    };
   }
 
   score(images: Float32Array, n: number): Promise<ScoreResult> {
