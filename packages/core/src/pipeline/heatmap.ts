@@ -98,26 +98,43 @@ function rangeFor(map: Float32Array, o: HeatmapOptions): [number, number] {
   }
 }
 
-/** The map (width x height, score units) as an RGB PNG, normalised, resampled and coloured. */
+/** The map (width x height, score units) as a PNG, normalised, resampled and coloured (RGB; 'gray': one channel). */
 export async function renderHeatmap(map: Float32Array, width: number, height: number, o: HeatmapOptions = {}): Promise<RenderedHeatmap> {
   if (map.length !== width * height) throw new Error(`renderHeatmap: map has ${map.length} values, expected ${width}x${height}`);
   const range = rangeFor(map, o);
   const out = o.size ?? { width, height };
   const resized = out.width === width && out.height === height ? map : resizeImage({ width, height, data: map }, out.width, out.height, 'bilinear').data;
   const name = o.colormap ?? 'inferno';
-  // a flat 256-entry LUT and integer indexing: this loop runs per output pixel on every heatmap request
-  const lut = new Uint8Array(768);
-  for (let i = 0; i < 256; i++) lut.set(colormapRgb(name, i / 255), 3 * i);
-  const rgb = Buffer.alloc(out.width * out.height * 3);
   const lo = range[0];
   const span = range[1] - range[0];
-  for (let i = 0, o = 0; i < resized.length; i++, o += 3) {
-    const t = 255 * ((resized[i] - lo) / span); // byte()'s arithmetic exactly; NaN fails both tests and maps to 0
-    const k = 3 * (t >= 255 ? 255 : t > 0 ? Math.round(t) : 0);
-    rgb[o] = lut[k];
-    rgb[o + 1] = lut[k + 1];
-    rgb[o + 2] = lut[k + 2];
+  // byte()'s arithmetic exactly; NaN fails both tests and maps to 0
+  const level = (v: number) => {
+    const t = 255 * ((v - lo) / span);
+    return t >= 255 ? 255 : t > 0 ? Math.round(t) : 0;
+  };
+  let raw: Buffer;
+  let channels: 1 | 3;
+  if (name === 'gray') {
+    // what the editor asks for (its webview colours the values itself): one channel, a third of the bytes to
+    // colour, compress and send; a browser or decoder reads it as R = G = B, the same values as before
+    channels = 1;
+    raw = Buffer.alloc(out.width * out.height);
+    for (let i = 0; i < resized.length; i++) raw[i] = level(resized[i]);
+  } else {
+    // a flat 256-entry LUT and integer indexing: this loop runs per output pixel on every heatmap request
+    channels = 3;
+    const lut = new Uint8Array(768);
+    for (let i = 0; i < 256; i++) lut.set(colormapRgb(name, i / 255), 3 * i);
+    raw = Buffer.alloc(out.width * out.height * 3);
+    for (let i = 0, o = 0; i < resized.length; i++, o += 3) {
+      const k = 3 * level(resized[i]);
+      raw[o] = lut[k];
+      raw[o + 1] = lut[k + 1];
+      raw[o + 2] = lut[k + 2];
+    }
   }
-  const png = await sharp(rgb, { raw: { width: out.width, height: out.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer(); // level 1: a local PNG, latency matters more than bytes
+  const img = sharp(raw, { raw: { width: out.width, height: out.height, channels } });
+  // level 1: a local PNG, latency matters more than bytes; 'b-w' keeps one channel a grey PNG (sharp would widen it)
+  const png = await (channels === 1 ? img.toColourspace('b-w') : img).png({ compressionLevel: 1 }).toBuffer();
   return { png, width: out.width, height: out.height, range };
 }
