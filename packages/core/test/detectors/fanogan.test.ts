@@ -241,6 +241,23 @@ describe('fanogan encoder optimiser', () => {
     lr.dispose();
   });
 
+  it('a model saved before the RMSProp default loads as trained with Adam; a new one keeps rmsprop', async () => {
+    const det = await withSharedGan('izi', 'opt-saved', 1);
+    const dir = path.join(tmp, 'opt-saved-model');
+    await det.save(dir);
+    det.dispose();
+    const fresh = await loadDetector(dir);
+    expect(fresh.config.encoderOptimizer).toBe('rmsprop');
+    fresh.dispose();
+    const file = path.join(dir, 'detector.json');
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as { params: Record<string, unknown> };
+    for (const k of ['encoderOptimizer', 'encoderLr', 'encoderRmsDecay', 'encoderRmsEpsilon']) delete json.params[k];
+    await fs.writeFile(file, JSON.stringify(json));
+    const old = await loadDetector(dir);
+    expect(old.config.encoderOptimizer).toBe('adam');
+    old.dispose();
+  });
+
   it('RMSProp encoder stage: abort, then resume = uninterrupted (1e-6)', async () => {
     const straight = await withSharedGan('izi_f', 'opt-straight', 3, { encoderLr: 1e-3 });
     const expected = await weightsOf(straight);

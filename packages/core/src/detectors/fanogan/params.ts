@@ -54,6 +54,14 @@ export function encoderStageConfig(p: FanoganParams, regulariser: 'gp' | 'clip')
   return { ...ganStageConfig(p, regulariser), strategy: p.strategy, ...(p.strategy === 'izi_f' ? { kappa: p.kappa } : {}), ...optimiser };
 }
 
+/**
+ * Params saved before the authors' RMSProp became the encoder's default (issue 16) have no encoderOptimizer: their
+ * encoder was trained with Adam at the fit's lr, and their detector.json says so after loading.
+ */
+export function legacyEncoderOptimizer(saved: Record<string, unknown>): Record<string, unknown> {
+  return 'encoderOptimizer' in saved ? saved : { encoderOptimizer: 'adam', ...saved };
+}
+
 /** The authors' encoder learning rate (z_encoding_izif.py:199). */
 export const OFFICIAL_ENCODER_LR = 5e-5;
 
