@@ -1,5 +1,5 @@
 // The training loop every single-optimiser detector shares: seeded epochs of shuffled batches, Adam, progress with
-// an ETA, cancellation between steps, atomic checkpoints and exact resume.
+// an ETA, cancellation between steps, atomic checkpoints and exact resume. Adam unless the model brings its own.
 import * as tf from '@tensorflow/tfjs';
 import { AbortError, stepsPerEpoch, yieldToEventLoop, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
 import { resumeRunCheckpoint, saveRunCheckpoint, type RunIdentity } from './checkpoint.js';
@@ -31,6 +31,11 @@ export interface Trainable {
    * from its pretrained encoder instead.
    */
   initialise?(seed: number): void;
+  /**
+   * Another optimiser than Adam, made for the run's lr (f-AnoGAN's encoder: TF1 RMSProp); `key` names its state in
+   * checkpoints. The weight decay above still applies (as an L2 term in the loss).
+   */
+  makeOptimizer?(lr: number): { key: string; optimizer: tf.Optimizer };
 }
 
 // PyTorch's Adam defaults (the reference); tf's default epsilon depends on the backend.
@@ -70,7 +75,7 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
   const totalSteps = spe * opts.epochs;
   const px = model.inputSize.height * model.inputSize.width;
   const lossEvery = Math.max(1, opts.lossEvery ?? 10);
-  const optimizer = tf.train.adam(opts.lr, model.adam?.beta1 ?? BETA1, BETA2, EPSILON);
+  const { key: optKey, optimizer } = model.makeOptimizer?.(opts.lr) ?? { key: ADAM, optimizer: tf.train.adam(opts.lr, model.adam?.beta1 ?? BETA1, BETA2, EPSILON) };
   const weightDecay = model.adam?.weightDecay ?? 0;
   model.params.clearDerived(); // inference caches of the weights about to change: free them while training
   const vars = model.params.trainable();
@@ -85,7 +90,7 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
   const id: RunIdentity = { detector: model.name, config: model.config, seed: opts.seed, batchSize: opts.batchSize, lr: opts.lr };
 
   try {
-    const resumed = opts.resume && opts.checkpoint ? await resumeRunCheckpoint(opts.checkpoint.dir, id, (t, file) => model.params.assign(t, file), { [ADAM]: optimizer }) : null;
+    const resumed = opts.resume && opts.checkpoint ? await resumeRunCheckpoint(opts.checkpoint.dir, id, (t, file) => model.params.assign(t, file), { [optKey]: optimizer }) : null;
     if (resumed) {
       ({ step, losses } = resumed);
     } else if (model.initialise) {
@@ -97,8 +102,8 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
 
     const checkpoint = async () => {
       if (!opts.checkpoint) return;
-      // Before the first step Adam has no state worth saving.
-      await saveRunCheckpoint(opts.checkpoint.dir, id, { step, stepsPerEpoch: spe, losses }, model.params.named(), step > 0 ? { [ADAM]: optimizer } : {});
+      // Before the first step the optimiser has no state worth saving.
+      await saveRunCheckpoint(opts.checkpoint.dir, id, { step, stepsPerEpoch: spe, losses }, model.params.named(), step > 0 ? { [optKey]: optimizer } : {});
     };
 
     let lastLoss = losses.length > 0 ? losses[losses.length - 1].loss : NaN;

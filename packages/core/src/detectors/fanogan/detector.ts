@@ -12,7 +12,7 @@ import { checkSecondOrderGradients } from './capability.js';
 import { EncoderStage } from './encoder-stage.js';
 import { runGanStage } from './gan-stage.js';
 import { Critic, Encoder, Generator } from './nets.js';
-import { encoderStageConfig, ganStageConfig, type FanoganParams, type FanoganScoreMode } from './params.js';
+import { encoderLrOf, encoderStageConfig, ganStageConfig, type FanoganParams, type FanoganScoreMode } from './params.js';
 import { criticScore, encoderParts, encoderScore, iterativeScore, type BatchScore } from './score.js';
 
 const SCORE_BATCH = 32;
@@ -86,6 +86,7 @@ export class FanoganDetector implements Detector {
     const encoder = await runTraining(stage, data, {
       ...opts,
       epochs: this.p.encoderEpochs ?? opts.epochs,
+      lr: encoderLrOf(this.p, opts.lr),
       checkpoint: ck('encoder'),
       onProgress: (pr) => ((this.steps = gan.step + pr.step), onProgress?.({ ...pr, stage: 'encoder' })),
     });

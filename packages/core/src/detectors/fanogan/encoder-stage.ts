@@ -1,11 +1,12 @@
 // Stage 2 of f-AnoGAN: the encoder E learns to map images into the frozen generator's latent space, trained with the
-// shared training loop (only E's variables are in its optimiser). The generator runs in inference mode (running
-// batch-norm statistics), as at scoring time.
+// shared training loop (only E's variables are in its optimiser: TF1 RMSProp as the authors', or Adam). The generator
+// runs in inference mode (running batch-norm statistics), as at scoring time.
 import * as tf from '@tensorflow/tfjs';
 import type { InputSize } from '../api.js';
 import { mixSeed, normalArray } from '../rng.js';
 import type { StepContext, Trainable } from '../train-loop.js';
 import type { ParamStore } from '../layers.js';
+import { Tf1RmsPropOptimizer } from '../rmsprop-tf1.js';
 import type { Critic, Encoder, Generator } from './nets.js';
 import type { FanoganParams } from './params.js';
 
@@ -22,6 +23,13 @@ export class EncoderStage implements Trainable {
 
   get params(): ParamStore {
     return this.enc.params;
+  }
+
+  /** rmsprop: TF1's RMSPropOptimizer (z_encoding_izif.py:301); adam: left to the loop's default. */
+  get makeOptimizer(): ((lr: number) => { key: string; optimizer: tf.Optimizer }) | undefined {
+    if (this.p.encoderOptimizer !== 'rmsprop') return undefined;
+    const settings = { decay: this.p.encoderRmsDecay, epsilon: this.p.encoderRmsEpsilon };
+    return (lr) => ({ key: 'rmsprop', optimizer: new Tf1RmsPropOptimizer(lr, settings) });
   }
 
   /**

@@ -19,8 +19,19 @@ export const fanoganParamsSchema = z.strictObject({
   clip: z.number().positive().default(0.01),
   /** Weight of the critic-feature residual in the izi_f loss and the anomaly score. */
   kappa: z.number().nonnegative().default(1),
-  /** Epochs of the encoder stage (default: the fit's epochs). */
+  /** Epochs of the encoder stage (default: the fit's epochs; the authors train 50 000 iterations of batch 64). */
   encoderEpochs: z.number().int().nonnegative().optional(),
+  /**
+   * Optimiser of the encoder stage: 'rmsprop' (the authors': TensorFlow 1's RMSPropOptimizer, mean square started
+   * at ones) or 'adam' (medad's earlier default: Adam with the fit's lr, beta (0.9, 0.999)).
+   */
+  encoderOptimizer: z.enum(['rmsprop', 'adam']).default('rmsprop'),
+  /** Learning rate of the encoder stage (default: 5e-5, the authors', with rmsprop; the fit's lr with adam). */
+  encoderLr: z.number().positive().optional(),
+  /** RMSProp's decay of the mean square of gradients (TF1's default 0.9); used with encoderOptimizer rmsprop. */
+  encoderRmsDecay: z.number().min(0).lt(1).default(0.9),
+  /** RMSProp's epsilon, added under the square root (TF1's default 1e-10); used with encoderOptimizer rmsprop. */
+  encoderRmsEpsilon: z.number().nonnegative().default(1e-10),
   /**
    * Scoring: 'encoder' (f-AnoGAN: A_R, + kappa * A_D for izi_f), 'critic' (-D(x): the critic's output alone, negated
    * so higher is more anomalous) or 'iterative' (AnoGAN latent search, then A_R + kappa * A_D).
@@ -38,5 +49,23 @@ export function ganStageConfig(p: FanoganParams, regulariser: 'gp' | 'clip'): Re
   return { latent: p.latent, width: p.width, levels: p.levels, nCritic: p.nCritic, regulariser, ...(regulariser === 'gp' ? { gpWeight: p.gpWeight } : { clip: p.clip }) };
 }
 export function encoderStageConfig(p: FanoganParams, regulariser: 'gp' | 'clip'): Record<string, unknown> {
-  return { ...ganStageConfig(p, regulariser), strategy: p.strategy, ...(p.strategy === 'izi_f' ? { kappa: p.kappa } : {}) };
+  // Adam runs keep the earlier identity, so their checkpoints still resume.
+  const optimiser = p.encoderOptimizer === 'rmsprop' ? { encoderOptimizer: 'rmsprop', encoderRmsDecay: p.encoderRmsDecay, encoderRmsEpsilon: p.encoderRmsEpsilon } : {};
+  return { ...ganStageConfig(p, regulariser), strategy: p.strategy, ...(p.strategy === 'izi_f' ? { kappa: p.kappa } : {}), ...optimiser };
+}
+
+/**
+ * Params saved before the authors' RMSProp became the encoder's default (issue 16) have no encoderOptimizer: their
+ * encoder was trained with Adam at the fit's lr, and their detector.json says so after loading.
+ */
+export function legacyEncoderOptimizer(saved: Record<string, unknown>): Record<string, unknown> {
+  return 'encoderOptimizer' in saved ? saved : { encoderOptimizer: 'adam', ...saved };
+}
+
+/** The authors' encoder learning rate (z_encoding_izif.py:199). */
+export const OFFICIAL_ENCODER_LR = 5e-5;
+
+/** The encoder stage's learning rate: encoderLr, else 5e-5 with rmsprop and the fit's lr with adam. */
+export function encoderLrOf(p: FanoganParams, fitLr: number): number {
+  return p.encoderLr ?? (p.encoderOptimizer === 'rmsprop' ? OFFICIAL_ENCODER_LR : fitLr);
 }
