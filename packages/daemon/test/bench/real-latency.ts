@@ -34,14 +34,18 @@ const exp = (name: string, epochs: number) => {
 const { runDir } = await d.conn.sendRequest(TrainRequest, { experiment: uriOf(exp('bench', 2)) });
 const images = Array.from({ length: N }, (_, i) => path.join(data, 'test/normal', `normal_${String(i).padStart(4, '0')}.png`));
 
-const first = await time(() => d.conn.sendRequest(HeatmapRequest, { runDir, image: images[0], colormap: 'gray' }));
+const first = await time(() => d.conn.sendRequest(HeatmapRequest, { runDir, image: images[0], colormap: 'jet' }));
 const cold: number[] = [];
 const cached: number[] = [];
 for (const image of images) cold.push(await time(() => d.conn.sendRequest(HeatmapRequest, { runDir, image, colormap: 'inferno', output: 'base64' })));
 for (const image of images) cached.push(await time(() => d.conn.sendRequest(HeatmapRequest, { runDir, image, colormap: 'inferno', output: 'base64' })));
+// what the editor's heatmap view asks for: the values as a grey PNG (its webview colours them)
+const editor: number[] = [];
+for (const image of images) editor.push(await time(() => d.conn.sendRequest(HeatmapRequest, { runDir, image, colormap: 'gray', normalisation: 'global', output: 'base64' })));
 console.log(`heatmap 256x256 (64x64 AE), first request incl. model load: ${first.toFixed(0)} ms`);
 console.log(`heatmap cold (model loaded, not cached): ${fmt(cold)}`);
 console.log(`heatmap cached: ${fmt(cached)}`);
+console.log(`heatmap cold, the editor's request (gray, base64): ${fmt(editor)}`);
 
 // Hover on the dataset root (live summary, cached after the first) and on a key, while a real training runs.
 const ds = path.join(data, 'dataset.medad.yaml');
