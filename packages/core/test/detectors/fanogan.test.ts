@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, arrayTrainData, createDetector, loadCheckpoint, loadDetector, type TrainProgress } from '../../src/detectors/index.js';
 import type { FanoganDetector, FanoganFitOptions } from '../../src/detectors/fanogan/detector.js';
+import { Encoder } from '../../src/detectors/fanogan/nets.js';
 import { blobs, maxAbsDiff, useWasm } from './fixtures.js';
 import { TimerAbort } from '../timer-abort.js';
 
@@ -211,7 +212,7 @@ describe('fanogan encoder optimiser', () => {
     const ck = await encoderCheckpoint('opt-default');
     try {
       expect(ck.state.lr).toBe(5e-5);
-      expect(ck.state.config).toMatchObject({ encoderOptimizer: 'rmsprop', encoderRmsDecay: 0.9, encoderRmsEpsilon: 1e-10 });
+      expect(ck.state.config).toMatchObject({ encoderOptimizer: 'rmsprop', encoderRmsDecay: 0.9, encoderRmsEpsilon: 1e-10, encoderOutput: 'tanh' });
       expect([...ck.prefixes]).toEqual(['rmsprop']);
       // [iterations, ms..., mom...]; after 2 steps from ones every ms >= 0.9^2 (from zeros it would be 0.19 g^2 at most).
       const slots = Object.keys(ck.tensors).filter((k) => k.startsWith('rmsprop/'));
@@ -276,5 +277,58 @@ describe('fanogan encoder optimiser', () => {
     expect(() => make({ encoderOptimizer: 'sgd' })).toThrow(/detector 'fanogan': invalid parameters: encoderOptimizer: .*"rmsprop".*"adam"/);
     expect(() => make({ encoderRmsDecay: 1 })).toThrow(/encoderRmsDecay: /);
     expect(() => make({ encoderLr: 0 })).toThrow(/encoderLr: /);
+  });
+});
+
+describe('fanogan encoder output', () => {
+  it("tanh (default, the authors' tanh_fc) keeps z in (-1, 1); linear is the same dense layer unbounded", async () => {
+    const shape = { inputSize: { height: SIZE, width: SIZE }, latent: TINY.latent, width: TINY.width, levels: TINY.levels };
+    // Same shapes, same initialisation: the two encoders hold identical weights.
+    const [tanh, linear] = [new Encoder(shape), new Encoder(shape, 'linear')];
+    // A tiny input scaled up so the dense layer's pre-activation leaves (-1, 1).
+    const x = Float32Array.from(blobs(2, SIZE, 3), (v) => 50 * v);
+    const [zt, zl] = tf.tidy(() => {
+      const t = tf.tensor4d(x, [2, SIZE, SIZE, 1]);
+      return [tanh.encode(t), linear.encode(t)];
+    });
+    const [a, b] = [await zt.data(), await zl.data()];
+    tf.dispose([zt, zl]);
+    expect(Math.max(...Array.from(b, Math.abs))).toBeGreaterThan(1);
+    for (let i = 0; i < a.length; i++) {
+      expect(Math.abs(a[i])).toBeLessThan(1);
+      expect(a[i]).toBeCloseTo(Math.tanh(b[i]), 5);
+    }
+    tanh.params.dispose();
+    linear.params.dispose();
+  });
+
+  it('a model saved before encoderOutput loads as linear and scores as before; a tanh one keeps tanh', async () => {
+    const x = blobs(4, SIZE, 17);
+    const det = await withSharedGan('izi_f', 'out-linear', 1, { encoderOutput: 'linear', encoderLr: 1e-3 });
+    const before = await det.score(x, 4);
+    const dir = path.join(tmp, 'out-linear-model');
+    await det.save(dir);
+    det.dispose();
+    const file = path.join(dir, 'detector.json');
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as { params: Record<string, unknown> };
+    delete json.params.encoderOutput;
+    await fs.writeFile(file, JSON.stringify(json));
+    const old = (await loadDetector(dir)) as FanoganDetector;
+    expect(old.config.encoderOutput).toBe('linear');
+    const after = await old.score(x, 4);
+    expect(maxAbsDiff(after.scores, before.scores)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(after.maps, before.maps)).toBeLessThan(1e-6);
+    old.dispose();
+    // The same weights read as tanh score differently: the field is what keeps the old scores.
+    json.params.encoderOutput = 'tanh';
+    await fs.writeFile(file, JSON.stringify(json));
+    const asTanh = (await loadDetector(dir)) as FanoganDetector;
+    expect(asTanh.config.encoderOutput).toBe('tanh');
+    expect(maxAbsDiff((await asTanh.score(x, 4)).scores, before.scores)).toBeGreaterThan(1e-6);
+    asTanh.dispose();
+  });
+
+  it('rejects an unknown encoder output, naming the parameter and the choices', () => {
+    expect(() => make({ encoderOutput: 'sigmoid' })).toThrow(/detector 'fanogan': invalid parameters: encoderOutput: .*"tanh".*"linear"/);
   });
 });

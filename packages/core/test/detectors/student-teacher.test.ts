@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrayTrainData, createDetector, loadDetector, type TrainProgress } from '../../src/detectors/index.js';
+import { arrayTrainData, createDetector, loadCheckpoint, loadDetector, type FitResult, type TrainProgress } from '../../src/detectors/index.js';
 import { ParamStore } from '../../src/detectors/layers.js';
 import type { StudentTeacherDetector } from '../../src/detectors/student-teacher/detector.js';
 import { DILATIONS, PatchNet, receptiveField } from '../../src/detectors/student-teacher/patch-net.js';
@@ -144,5 +144,77 @@ describe('student-teacher', () => {
     const wrong = createDetector('student-teacher', { ...TINY, scales: [17], teacherModel: bad }, SIZE);
     await expect(wrong.fit(data, opts)).rejects.toThrow(/teacher15\/model\.json: teacherModel for p=17 must map \[1, 17, 17, 1\] to \[1, 1, 1, 8\]/);
     wrong.dispose();
+  });
+});
+
+describe('student-teacher studentWeightDecay', () => {
+  const ONE = { ...TINY, scales: [17] };
+  async function fitWith(studentWeightDecay: number, epochs: number, dir?: string) {
+    const det = createDetector('student-teacher', { ...ONE, studentWeightDecay }, SIZE) as StudentTeacherDetector;
+    const r = await det.fit(data, { ...opts, epochs, lossEvery: 1, ...(dir ? { checkpoint: { dir, everySteps: 100 } } : {}) });
+    return { det, r: r as FitResult & { stages: { students: FitResult } } };
+  }
+  const values = async (ps: ParamStore) => Float32Array.from((await Promise.all(ps.trainable().map((v) => v.data()))).flatMap((d) => Array.from(d as Float32Array)));
+  const sumSq = (w: Float32Array) => w.reduce((s, v) => s + v * v, 0);
+
+  it("the students' loss carries 0.5 wd |w|^2, the teacher is untouched, and a large wd leaves smaller students", async () => {
+    const WD = 10;
+    const init = await fitWith(0, 0); // epochs 0: the students' initial weights (same seed as every fit below)
+    const w0 = await values(init.det.studentStore);
+    init.det.dispose();
+    const off = await fitWith(0, 3);
+    const on = await fitWith(WD, 3);
+    // Same teacher (the decay stays out of its stage), same first batch, same initial students: the first step's
+    // losses differ by exactly the L2 term of the initial weights.
+    expect(maxAbsDiff(await values(on.det.teacherStore), await values(off.det.teacherStore))).toBe(0);
+    const first = (r: typeof on.r) => r.stages.students.losses[0];
+    expect(first(on.r).step).toBe(1);
+    const l2 = 0.5 * WD * sumSq(w0);
+    expect(Math.abs(first(on.r).loss - first(off.r).loss - l2) / l2).toBeLessThan(1e-4);
+    const [nOff, nOn] = [sumSq(await values(off.det.studentStore)), sumSq(await values(on.det.studentStore))];
+    console.info(`students |w|^2: initial ${sumSq(w0).toFixed(3)}, wd 0 ${nOff.toFixed(3)}, wd ${WD} ${nOn.toFixed(3)}`);
+    expect(nOn).toBeLessThan(0.9 * nOff);
+    off.det.dispose();
+    on.det.dispose();
+  });
+
+  it('wd 0 keeps the earlier checkpoint identity; a saved model without the field loads as 0 with the same scores', async () => {
+    const ids = async (wd: number, name: string) => {
+      const dir = path.join(tmp, name);
+      const { det } = await fitWith(wd, 1, dir);
+      const [t, s] = [await loadCheckpoint(path.join(dir, 'teacher')), await loadCheckpoint(path.join(dir, 'students'))];
+      tf.dispose([...Object.values(t!.tensors), ...Object.values(s!.tensors)]);
+      return { det, teacher: t!.state.config, students: s!.state.config };
+    };
+    const paper = await ids(1e-5, 'wd-paper');
+    expect(paper.teacher).not.toHaveProperty('studentWeightDecay');
+    expect(paper.students).toMatchObject({ studentWeightDecay: 1e-5 });
+    paper.det.dispose();
+    const old = await ids(0, 'wd-off');
+    // The params as the earlier code wrote them (no studentWeightDecay) are both stages' identity, so its runs resume.
+    const { studentWeightDecay, ...earlier } = old.det.config;
+    expect(studentWeightDecay).toBe(0);
+    expect(old.teacher).toEqual(earlier);
+    expect(old.students).toEqual(earlier);
+
+    const dir = path.join(tmp, 'wd-saved');
+    await old.det.save(dir);
+    const file = path.join(dir, 'detector.json');
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as { params: Record<string, unknown> };
+    delete json.params.studentWeightDecay;
+    await fs.writeFile(file, JSON.stringify(json));
+    const back = await loadDetector(dir);
+    expect(back.config.studentWeightDecay).toBe(0);
+    const x = planted(4, SIZE, 6).images;
+    const [a, b] = [await old.det.score(x, 4), await back.score(x, 4)];
+    expect(maxAbsDiff(a.scores, b.scores)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(a.maps, b.maps)).toBeLessThan(1e-6);
+    back.dispose();
+    old.det.dispose();
+  });
+
+  it('rejects a negative or non-numeric studentWeightDecay, naming the parameter', () => {
+    expect(() => createDetector('student-teacher', { studentWeightDecay: -1e-5 }, SIZE)).toThrow(/detector 'student-teacher': invalid parameters: studentWeightDecay: .*>=0/);
+    expect(() => createDetector('student-teacher', { studentWeightDecay: '1e-5' }, SIZE)).toThrow(/studentWeightDecay: .*number/);
   });
 });

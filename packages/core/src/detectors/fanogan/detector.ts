@@ -44,7 +44,7 @@ export class FanoganDetector implements Detector {
     const shape = { inputSize, latent: p.latent, width: p.width, levels: p.levels };
     this.gen = new Generator(shape);
     this.critic = new Critic(shape);
-    this.enc = new Encoder(shape);
+    this.enc = new Encoder(shape, p.encoderOutput);
   }
 
   get config(): Readonly<Record<string, unknown>> {

@@ -3,7 +3,8 @@
 //              tanh (images are in [-1, 1])
 //   critic     conv 4x4 s2 (32, 64, 128, 256) with bias + LeakyReLU 0.2, no batch norm (the gradient penalty is
 //              per sample) -> features f(x) = the flattened 4x4x256 map (penultimate) -> dense -> 1
-//   encoder    the critic's conv stack (own weights) -> dense -> latent, linear (z is N(0, 1), unbounded)
+//   encoder    the critic's conv stack (own weights) -> dense -> latent, then tanh (the authors' 'tanh_fc', z in (-1, 1))
+//              or linear (unbounded; medad's earlier encoder, the authors' Appendix A.2 alternative)
 import * as tf from '@tensorflow/tfjs';
 import type { InputSize } from '../api.js';
 import { ParamStore, addBatchNorm, addConv, addConvT, addDense, batchNorm, conv, convT, dense, torchUniform } from '../layers.js';
@@ -74,15 +75,22 @@ export class Critic {
   }
 }
 
+export type EncoderOutput = 'tanh' | 'linear';
+
 export class Encoder {
   readonly params = new ParamStore();
   private readonly stack: ConvStack;
-  constructor(shape: GanShape) {
+  constructor(
+    shape: GanShape,
+    private readonly output: EncoderOutput = 'tanh',
+  ) {
     this.stack = new ConvStack(this.params, shape);
     addDense(this.params, 'to_z', this.stack.features, shape.latent);
   }
+  /** E(x), [n, latent]: tanh as z_encoding_izif.py:175-176 ('tanh_fc', the paper's), or the dense layer as is. */
   encode(x: tf.Tensor4D): tf.Tensor2D {
-    return dense(this.params, 'to_z', this.stack.apply(x));
+    const z = dense(this.params, 'to_z', this.stack.apply(x));
+    return this.output === 'tanh' ? tf.tanh(z) : z;
   }
 }
 

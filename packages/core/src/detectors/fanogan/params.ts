@@ -33,6 +33,11 @@ export const fanoganParamsSchema = z.strictObject({
   /** RMSProp's epsilon, added under the square root (TF1's default 1e-10); used with encoderOptimizer rmsprop. */
   encoderRmsEpsilon: z.number().nonnegative().default(1e-10),
   /**
+   * The encoder's last activation: 'tanh' (the authors' Z_REG_TYPE 'tanh_fc', "paper version": z in (-1, 1)) or
+   * 'linear' (unbounded, medad's earlier encoder; the authors' Appendix A.2 alternative).
+   */
+  encoderOutput: z.enum(['tanh', 'linear']).default('tanh'),
+  /**
    * Scoring: 'encoder' (f-AnoGAN: A_R, + kappa * A_D for izi_f), 'critic' (-D(x): the critic's output alone, negated
    * so higher is more anomalous) or 'iterative' (AnoGAN latent search, then A_R + kappa * A_D).
    */
@@ -49,17 +54,19 @@ export function ganStageConfig(p: FanoganParams, regulariser: 'gp' | 'clip'): Re
   return { latent: p.latent, width: p.width, levels: p.levels, nCritic: p.nCritic, regulariser, ...(regulariser === 'gp' ? { gpWeight: p.gpWeight } : { clip: p.clip }) };
 }
 export function encoderStageConfig(p: FanoganParams, regulariser: 'gp' | 'clip'): Record<string, unknown> {
-  // Adam runs keep the earlier identity, so their checkpoints still resume.
+  // Adam and linear-output runs keep the earlier identity, so their checkpoints still resume.
   const optimiser = p.encoderOptimizer === 'rmsprop' ? { encoderOptimizer: 'rmsprop', encoderRmsDecay: p.encoderRmsDecay, encoderRmsEpsilon: p.encoderRmsEpsilon } : {};
-  return { ...ganStageConfig(p, regulariser), strategy: p.strategy, ...(p.strategy === 'izi_f' ? { kappa: p.kappa } : {}), ...optimiser };
+  const output = p.encoderOutput === 'tanh' ? { encoderOutput: 'tanh' } : {};
+  return { ...ganStageConfig(p, regulariser), strategy: p.strategy, ...(p.strategy === 'izi_f' ? { kappa: p.kappa } : {}), ...optimiser, ...output };
 }
 
 /**
- * Params saved before the authors' RMSProp became the encoder's default (issue 16) have no encoderOptimizer: their
- * encoder was trained with Adam at the fit's lr, and their detector.json says so after loading.
+ * Params saved before the authors' settings became the encoder's defaults (issue 16) lack the field: without
+ * encoderOptimizer the encoder was trained with Adam at the fit's lr, without encoderOutput its output was linear;
+ * their detector.json says so after loading, and they score as before.
  */
-export function legacyEncoderOptimizer(saved: Record<string, unknown>): Record<string, unknown> {
-  return 'encoderOptimizer' in saved ? saved : { encoderOptimizer: 'adam', ...saved };
+export function legacyEncoderSettings(saved: Record<string, unknown>): Record<string, unknown> {
+  return { ...('encoderOptimizer' in saved ? {} : { encoderOptimizer: 'adam' }), ...('encoderOutput' in saved ? {} : { encoderOutput: 'linear' }), ...saved };
 }
 
 /** The authors' encoder learning rate (z_encoding_izif.py:199). */

@@ -140,7 +140,10 @@ export class StudentTeacherDetector implements Detector {
     await this.prepare();
     const ck = (sub: string) => opts.checkpoint && { dir: path.join(opts.checkpoint.dir, sub), everySteps: opts.checkpoint.everySteps };
     const onProgress = opts.onProgress;
-    const cfg = { ...this.p };
+    // Checkpoint identities: the teacher's never holds studentWeightDecay, the students' only when it is on, so runs
+    // from before it existed (and runs with 0) still resume.
+    const { studentWeightDecay, ...cfg } = this.p;
+    const studentCfg = studentWeightDecay === 0 ? cfg : { ...cfg, studentWeightDecay };
     let teacher: (FitResult & { step: number }) | null = null;
     if (this.ownTeachers.size > 0) {
       const stage = new TeacherStage(cfg, this.inputSize, this.teacherStore, [...this.ownTeachers.values()], this.p.decorrelation);
@@ -152,7 +155,7 @@ export class StudentTeacherDetector implements Detector {
     }
     const t = teacher?.step ?? 0;
     await this.computeStats(data, 'teacher');
-    const students = await runTraining(new StudentStage(cfg, this.inputSize, this.studentStore, this.scaleNets()), data, {
+    const students = await runTraining(new StudentStage(studentCfg, this.inputSize, this.studentStore, this.scaleNets(), studentWeightDecay), data, {
       ...opts,
       seed: mixSeed(opts.seed, 0x57),
       checkpoint: ck('students'),

@@ -19,6 +19,11 @@ export const studentTeacherParamsSchema = z.strictObject({
   channels: z.number().int().positive().default(32),
   /** Descriptor size d of teachers and students. */
   descriptor: z.number().int().positive().default(16),
+  /**
+   * L2 weight decay of the students' Adam, PyTorch style (wd * w added to each gradient); the paper's 1e-5 (Bergmann
+   * et al., CVPR 2020, §5). 0: medad's earlier students, trained without it. The teacher stage never uses it.
+   */
+  studentWeightDecay: z.number().nonnegative().default(1e-5),
   /** Weight of the teacher's decorrelation (compactness) loss next to its patch-reconstruction loss. */
   decorrelation: z.number().nonnegative().default(1),
   /**
@@ -41,4 +46,12 @@ export function teacherPathFor(p: StudentTeacherParams, scale: Scale): string | 
     return t;
   }
   return t[String(scale) as '17' | '33' | '65'];
+}
+
+/**
+ * Params saved before studentWeightDecay existed (issue 16): their students were trained without weight decay, and
+ * their detector.json says so after loading (scoring does not depend on it).
+ */
+export function legacyStudentWeightDecay(saved: Record<string, unknown>): Record<string, unknown> {
+  return 'studentWeightDecay' in saved ? saved : { studentWeightDecay: 0, ...saved };
 }

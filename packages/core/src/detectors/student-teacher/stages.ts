@@ -29,7 +29,10 @@ export interface ScaleNets {
   students: PatchNet[];
 }
 
-/** Every student regresses its scale's standardised teacher descriptors: mean over students of the MSE, summed over scales. */
+/**
+ * Every student regresses its scale's standardised teacher descriptors: mean over students of the MSE, summed over
+ * scales; Adam with L2 weight decay `weightDecay` on the students' weights (the paper's 1e-5).
+ */
 export class StudentStage implements Trainable {
   readonly name = 'student-teacher/students';
   constructor(
@@ -37,7 +40,11 @@ export class StudentStage implements Trainable {
     readonly inputSize: InputSize,
     readonly params: ParamStore,
     private readonly scales: ScaleNets[],
+    private readonly weightDecay = 0,
   ) {}
+  get adam(): { weightDecay: number } {
+    return { weightDecay: this.weightDecay };
+  }
   trainLoss(x: tf.Tensor4D, _ctx: StepContext): tf.Scalar {
     const per = this.scales.map(({ target, students }) => {
       const t = target(x);
