@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, arrayTrainData, createDetector, type FitOptions, type ReconstructionDetector } from '../../src/detectors/index.js';
 import { lrAtEpoch, lrScheduleOf, setOptimizerLr } from '../../src/detectors/lr-schedule.js';
 import { Tf1RmsPropOptimizer } from '../../src/detectors/rmsprop-tf1.js';
+import { sgdMomentum } from '../../src/detectors/sgd-momentum.js';
 import { blobs, maxAbsDiff } from './fixtures.js';
 
 interface Schedule {
@@ -77,7 +78,7 @@ describe('cosine lr schedule', () => {
     const g = golden.trajectories[i];
     const c = tf.tensor1d(g.c);
     const w = tf.variable(tf.tensor1d(g.w0));
-    const opt = g.optimizer === 'sgd' ? tf.train.momentum(g.lr, 0.9) : tf.train.adam(g.lr, 0.9, 0.999, 1e-8);
+    const opt = g.optimizer === 'sgd' ? sgdMomentum(g.lr, 0.9) : tf.train.adam(g.lr, 0.9, 0.999, 1e-8);
     const schedule = lrScheduleOf('test', { lr: g.lr, lrSchedule: 'cosine', lrMin: g.lrMin });
     try {
       for (const [e, s] of g.steps.entries()) {
