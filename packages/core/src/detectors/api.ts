@@ -36,12 +36,20 @@ export interface TrainProgress {
   /** Estimated time to finish, from a moving average of the step time. */
   etaMs: number;
   stage?: string;
+  /** The learning rate of this step (the shared loop's schedule; absent from loops without one). */
+  lr?: number;
 }
 
 export interface FitOptions {
   epochs: number;
   batchSize: number;
   lr: number;
+  /**
+   * `constant` (default) or `cosine`: PyTorch's CosineAnnealingLR over the stage's epochs, stepped per epoch, from lr
+   * down towards `lrMin` (default 1e-6). Applies to every stage the shared loop (train-loop.ts) trains.
+   */
+  lrSchedule?: 'constant' | 'cosine';
+  lrMin?: number;
   seed: number;
   onProgress?(p: TrainProgress): void;
   signal?: AbortSignal;

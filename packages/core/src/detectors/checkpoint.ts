@@ -16,6 +16,8 @@ export interface CheckpointState {
   seed: number;
   batchSize: number;
   lr: number;
+  /** The lr schedule; absent for a constant lr (checkpoints written before schedules existed). */
+  lrSchedule?: { kind: 'cosine'; lrMin: number };
   /** Steps taken; the epoch and the position inside it follow from stepsPerEpoch. */
   step: number;
   epoch: number;
@@ -71,18 +73,18 @@ export async function loadCheckpoint(dir: string): Promise<{ state: CheckpointSt
 }
 
 /** What identifies a training run: a checkpoint resumes only a run with the same values. */
-export type RunIdentity = Pick<CheckpointState, 'detector' | 'config' | 'seed' | 'batchSize' | 'lr'>;
+export type RunIdentity = Pick<CheckpointState, 'detector' | 'config' | 'seed' | 'batchSize' | 'lr' | 'lrSchedule'>;
 
 /** The state saved at `step` (of `stepsPerEpoch` per epoch). */
 export function checkpointState(id: RunIdentity, step: number, stepsPerEpoch: number, losses: CheckpointState['losses']): CheckpointState {
   const epoch = Math.floor(step / stepsPerEpoch);
-  const { detector, config, seed, batchSize, lr } = id;
-  return { detector, config, seed, batchSize, lr, step, epoch, stepInEpoch: step - epoch * stepsPerEpoch, rng: { seed, step, epoch }, losses };
+  const { detector, config, seed, batchSize, lr, lrSchedule } = id;
+  return { detector, config, seed, batchSize, lr, ...(lrSchedule && { lrSchedule }), step, epoch, stepInEpoch: step - epoch * stepsPerEpoch, rng: { seed, step, epoch }, losses };
 }
 
 /** Throws, naming `file` and the first differing value, unless the checkpoint was written by a run like `id`. */
 export function checkResumable(file: string, st: CheckpointState, id: RunIdentity): void {
-  for (const key of ['detector', 'config', 'seed', 'batchSize', 'lr'] as const) {
+  for (const key of ['detector', 'config', 'seed', 'batchSize', 'lr', 'lrSchedule'] as const) {
     if (JSON.stringify(st[key]) !== JSON.stringify(id[key])) {
       throw new Error(`${file}: cannot resume: checkpoint has ${key} ${JSON.stringify(st[key])}, this run ${JSON.stringify(id[key])}`);
     }

@@ -32,7 +32,8 @@ export class Tf1RmsPropOptimizer extends tf.Optimizer {
   private mom: tf.Variable[] = [];
 
   constructor(
-    readonly learningRate: number,
+    /** Read at every step: the training loop's lr schedule assigns it (lr-schedule.ts setOptimizerLr). */
+    public learningRate: number,
     s: Tf1RmsPropSettings = {},
   ) {
     super();

@@ -1,9 +1,11 @@
 // The training loop every single-optimiser detector shares: seeded epochs of shuffled batches, Adam, progress with
-// an ETA, cancellation between steps, atomic checkpoints and exact resume. Adam unless the model brings its own.
+// an ETA, cancellation between steps, atomic checkpoints and exact resume. Adam unless the model brings its own; the lr
+// constant or cosine-annealed per epoch (lr-schedule.ts).
 import * as tf from '@tensorflow/tfjs';
 import { AbortError, stepsPerEpoch, yieldToEventLoop, type FitOptions, type FitResult, type InputSize, type TrainData } from './api.js';
 import { resumeRunCheckpoint, saveRunCheckpoint, type RunIdentity } from './checkpoint.js';
 import type { ParamStore } from './layers.js';
+import { lrAtEpoch, lrScheduleOf, setOptimizerLr, type LrSchedule } from './lr-schedule.js';
 import { mixSeed } from './rng.js';
 
 export interface StepContext {
@@ -46,7 +48,7 @@ const ETA_SMOOTHING = 0.1;
 /** Checkpoint prefix of Adam's weights, saved as [iterations, m..., v...] in trainable-variable order. */
 const ADAM = 'adam';
 
-function validate(model: Trainable, data: TrainData, opts: FitOptions): void {
+function validate(model: Trainable, data: TrainData, opts: FitOptions): LrSchedule {
   const bad = (what: string) => {
     throw new Error(`fit(${model.name}): ${what}`);
   };
@@ -62,6 +64,7 @@ function validate(model: Trainable, data: TrainData, opts: FitOptions): void {
     bad(`training images are ${data.width}x${data.height}, the detector expects ${width}x${height}`);
   }
   if (data.size < 2) bad(`needs at least 2 training images, got ${data.size}`);
+  return lrScheduleOf(`fit(${model.name})`, opts);
 }
 
 /**
@@ -69,7 +72,7 @@ function validate(model: Trainable, data: TrainData, opts: FitOptions): void {
  * AbortError at the first step boundary after `opts.signal` fires, having written a checkpoint if one is configured.
  */
 export async function runTraining(model: Trainable, data: TrainData, opts: FitOptions): Promise<FitResult & { step: number }> {
-  validate(model, data, opts);
+  const schedule = validate(model, data, opts);
   const t0 = performance.now();
   const spe = stepsPerEpoch(data.size, opts.batchSize);
   const totalSteps = spe * opts.epochs;
@@ -87,7 +90,7 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
   let step = 0;
   let losses: { step: number; loss: number }[] = [];
 
-  const id: RunIdentity = { detector: model.name, config: model.config, seed: opts.seed, batchSize: opts.batchSize, lr: opts.lr };
+  const id: RunIdentity = { detector: model.name, config: model.config, seed: opts.seed, batchSize: opts.batchSize, lr: opts.lr, ...(schedule && { lrSchedule: schedule }) };
 
   try {
     const resumed = opts.resume && opts.checkpoint ? await resumeRunCheckpoint(opts.checkpoint.dir, id, (t, file) => model.params.assign(t, file), { [optKey]: optimizer }) : null;
@@ -111,6 +114,9 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
     let sinceCheckpoint = 0;
     for (let epoch = Math.floor(step / spe); epoch < opts.epochs && step < totalSteps; epoch++) {
       const fromBatch = step - epoch * spe;
+      // A function of the epoch alone, so a resumed run sets what the uninterrupted one had; constant leaves it be.
+      const lr = lrAtEpoch(schedule, opts.lr, epoch, opts.epochs);
+      if (schedule) setOptimizerLr(optimizer, lr);
       for await (const batch of data.batches(opts.batchSize, mixSeed(opts.seed, epoch, 0x5eed), fromBatch)) {
         const n = batch.length / px;
         if (n < 2) continue; // stepsPerEpoch already excludes it
@@ -147,6 +153,7 @@ export async function runTraining(model: Trainable, data: TrainData, opts: FitOp
           totalSteps,
           loss: lastLoss,
           etaMs: emaMs * (totalSteps - step),
+          lr,
         });
         if (opts.checkpoint && step % opts.checkpoint.everySteps === 0) {
           await checkpoint();

@@ -44,10 +44,14 @@ const trainingSchema = z
     batchSize: z.number().int().min(2).max(4096).default(16).describe('Images per optimisation step (at least 2: batch norm). Default 16.'),
     optimiser: z.literal('adam').default('adam').describe('Optimiser; only `adam` for now.'),
     lr: z.number().gt(0).max(1).default(1e-3).describe('Learning rate. Default 0.001.'),
+    lrSchedule: z.enum(['constant', 'cosine']).optional()
+      .describe('Learning-rate schedule: `constant`, or `cosine`: PyTorch\'s CosineAnnealingLR over the epochs, stepped once per epoch from `lr` (epoch 0) towards `lrMin`: lrMin + (lr - lrMin)(1 + cos(pi epoch / epochs)) / 2. Multi-stage detectors anneal each stage over its own epochs (not f-AnoGAN\'s WGAN stage). Default `constant`.'),
+    lrMin: z.number().min(0).max(1).optional().describe('The learning rate `cosine` anneals towards (used only with `lrSchedule: cosine`). Default 1e-6.'),
     seed: z.number().int().default(0).describe('Seed for weight initialisation and batch order. Default 0.'),
     stepsPerEpoch: z.number().int().min(1).optional().describe('At most this many steps per epoch: each epoch trains on a fresh seeded subset of stepsPerEpoch x batchSize training images (for quick runs on large sets). Default: every image.'),
     checkpointEvery: z.number().int().min(1).default(200).describe('Save a resumable checkpoint every this many steps (and on cancel). Default 200.'),
   })
+  .refine((t) => t.lrMin === undefined || t.lrSchedule === 'cosine', { path: ['lrMin'], message: '`lrMin` applies only with `lrSchedule: cosine`' })
   .describe('Training hyperparameters.');
 
 const evaluationSchema = z

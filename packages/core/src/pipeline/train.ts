@@ -129,6 +129,8 @@ async function trainLocked(ctx: ExperimentContext, runDir: string, resumed: bool
       epochs: config.training.epochs,
       batchSize: config.training.batchSize,
       lr: config.training.lr,
+      ...(config.training.lrSchedule && { lrSchedule: config.training.lrSchedule }),
+      ...(config.training.lrMin !== undefined && { lrMin: config.training.lrMin }),
       seed: config.training.seed,
       signal: opts.signal,
       checkpoint: { dir: runDir, everySteps: config.training.checkpointEvery },
@@ -138,7 +140,8 @@ async function trainLocked(ctx: ExperimentContext, runDir: string, resumed: bool
         opts.onProgress?.({ stage: 'training', fraction: p.step / p.totalSteps, done: p.step, total: p.totalSteps, train: p });
         if (p.step - lastLogged >= Math.max(1, p.stepsPerEpoch) || p.step === p.totalSteps) {
           lastLogged = p.step;
-          void logLine(runDir, `step ${p.step}/${p.totalSteps} epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss.toPrecision(5)}`);
+          const lr = config.training.lrSchedule === 'cosine' && p.lr !== undefined ? ` lr ${p.lr.toPrecision(4)}` : '';
+          void logLine(runDir, `step ${p.step}/${p.totalSteps} epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss.toPrecision(5)}${lr}`);
         }
       },
     });

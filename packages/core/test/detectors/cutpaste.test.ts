@@ -22,6 +22,7 @@ beforeAll(async () => {
   det = createDetector('cutpaste', { channels: [8, 16], embedding: 8 }, SIZE) as CutpasteDetector;
   const before = tf.memory().numTensors;
   const stages = new Set<string | undefined>();
+  // The default classifier optimiser: SGD + momentum 0.9 at the paper's lr 0.03 (the fit's lr is Adam's).
   const r = await det.fit(data, { epochs: 80, batchSize: 8, lr: 5e-3, seed: 2, lossEvery: 4, onProgress: (p) => stages.add(p.stage) });
   expect([...stages]).toEqual(['classifier']);
   expect(tf.memory().numTensors).toBe(before);

@@ -66,6 +66,26 @@ describe('loadExperiment', () => {
     expect(typeof r.value?.dataset).toBe('object');
   });
 
+  it('takes training.lrSchedule cosine with lrMin; constant (absent) by default; lrMin alone or a bad schedule is an error at its line', async () => {
+    const head = 'medad: experiment\ndataset: data.medad.yaml\ndetector:\n  name: ae\n';
+    const plain = await load('lr0.yaml', head);
+    expect(plain.value?.training.lrSchedule).toBeUndefined();
+    expect(plain.value?.training).not.toHaveProperty('lrMin');
+    const cos = await load('lr1.yaml', `${head}training: { lrSchedule: cosine, lrMin: 1e-6 }\n`);
+    expect(cos.issues).toEqual([]);
+    expect(cos.value?.training).toMatchObject({ lrSchedule: 'cosine', lrMin: 1e-6 });
+    const alone = await load('lr2.yaml', `${head}training:\n  lrMin: 1e-6\n`);
+    expect(alone.value).toBeUndefined();
+    expect(alone.issues[0].message).toMatch(/lrMin` applies only with `lrSchedule: cosine`/);
+    expect(alone.issues[0].start.line).toBe(5);
+    const bad = await load('lr3.yaml', `${head}training:\n  lrSchedule: step\n`);
+    expect(bad.value).toBeUndefined();
+    expect(bad.issues[0].path).toEqual(['training', 'lrSchedule']);
+    const schema = experimentJsonSchema() as unknown as { properties: { training: { properties: Record<string, { description?: string }> } } };
+    expect(schema.properties.training.properties.lrSchedule.description).toMatch(/CosineAnnealingLR/);
+    expect(schema.properties.training.properties.lrMin.description).toMatch(/Default 1e-6/);
+  });
+
   it('exports a JSON Schema with descriptions', () => {
     const schema = experimentJsonSchema() as unknown as { properties: Record<string, { description?: string }> };
     for (const key of ['dataset', 'detector', 'input', 'training', 'evaluation', 'output']) expect(schema.properties[key].description).toBeTruthy();

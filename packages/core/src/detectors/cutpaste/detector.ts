@@ -1,20 +1,22 @@
 // `cutpaste`: CutPaste with Gaussian density estimation (Li et al., CVPR 2021). Stage 'classifier': a CNN learns the
 // 3-way task normal / CutPaste patch / scar on the training normals (each batch of n images becomes 3n: the images,
 // a CutPaste copy and a scar copy of each; cross-entropy). Stage 'density': a Gaussian with Ledoit-Wolf shrinkage is
-// fitted to the penultimate-layer embeddings of the training normals. Score = Mahalanobis distance.
+// fitted to the penultimate-layer embeddings of the training normals. Score = Mahalanobis distance. The classifier
+// trains with the paper's SGD + momentum by default (params.ts), Adam on request.
 // Map: no native localisation; the map is the image score at every pixel (a constant map, documented fallback).
 import * as tf from '@tensorflow/tfjs';
 import type { Detector, FitOptions, FitResult, InputSize, ScoreResult, TrainData } from '../api.js';
 import { ParamStore, constant } from '../layers.js';
 import { detectorJsonOf, readOwnDetectorJson, saveDetectorDir } from '../persist.js';
 import { mixSeed } from '../rng.js';
+import { sgdMomentum } from '../sgd-momentum.js';
 import { runTraining, type StepContext, type Trainable } from '../train-loop.js';
 import { SynthRng, cutPaste, cutPasteScar } from '../../synth/index.js';
 import { constantMaps, scoreInBatches } from '../scoring.js';
 import { loadStores, namedAll } from '../stores.js';
 import { invert, ledoitWolf, type Gaussian } from './ledoit-wolf.js';
 import { CLASSES, CutPasteNet } from './net.js';
-import type { CutpasteParams } from './params.js';
+import { cutpasteLrOf, type CutpasteParams } from './params.js';
 
 const BATCH = 32;
 
@@ -35,9 +37,13 @@ export class CutpasteDetector implements Detector, Trainable {
     readonly inputSize: InputSize,
   ) {
     this.net = new CutPasteNet(inputSize, p.channels, p.embedding);
+    if (p.optimizer === 'sgd') this.makeOptimizer = (lr) => ({ key: 'sgd-momentum', optimizer: sgdMomentum(lr, p.momentum) });
     this.density.add('mean', [p.embedding], constant(0), false);
     this.density.add('precision', [p.embedding, p.embedding], (n) => identity(Math.round(Math.sqrt(n))), false);
   }
+
+  /** SGD with momentum for the shared loop (checkpoint key 'sgd-momentum'); Adam when `optimizer: adam`. */
+  readonly makeOptimizer?: (lr: number) => { key: string; optimizer: tf.Optimizer };
 
   get config(): Readonly<Record<string, unknown>> {
     return this.p;
@@ -68,7 +74,7 @@ export class CutpasteDetector implements Detector, Trainable {
 
   async fit(data: TrainData, opts: FitOptions): Promise<CutpasteFitResult> {
     const onProgress = opts.onProgress;
-    const r = await runTraining(this, data, { ...opts, onProgress: (pr) => ((this.steps = pr.step), onProgress?.({ ...pr, stage: 'classifier' })) });
+    const r = await runTraining(this, data, { ...opts, lr: cutpasteLrOf(this.p, opts.lr), onProgress: (pr) => ((this.steps = pr.step), onProgress?.({ ...pr, stage: 'classifier' })) });
     this.steps = r.step;
     const g = await this.fitDensity(data);
     return { ...r, shrinkage: g.shrinkage };
@@ -92,7 +98,13 @@ export class CutpasteDetector implements Detector, Trainable {
       o += r.length;
     }
     const g = ledoitWolf(x, n, e);
-    const precision = invert(g.covariance, e);
+    let precision: Float64Array;
+    try {
+      precision = invert(g.covariance, e);
+    } catch (err) {
+      // Every embedding unit dead (ReLU at 0 for all images), typically after too high a learning rate.
+      throw new Error(`cutpaste: the ${n} training embeddings have no spread, so no Gaussian can be fitted (${(err as Error).message}); lower detector.params.lr (now ${this.p.lr ?? (this.p.optimizer === 'sgd' ? 'the paper\'s 0.03' : 'the fit\'s')}) or use optimizer: adam`);
+    }
     tf.tidy(() => {
       this.density.get('mean').assign(tf.tensor1d(Float32Array.from(g.mean)));
       this.density.get('precision').assign(tf.tensor2d(Float32Array.from(precision), [e, e]));
