@@ -1,5 +1,5 @@
 // The inputs of the legacy FPI/PII record (legacy-fpi-pii.gen.ts): phantoms, one pair equal on its left half (so
-// equal-pixel zeroing would show), large patches that reach the image border, seeds and pre-issue-16 options.
+// equal-pixel zeroing would show), a loud source (so clipping would show), large patches that reach the image border, seeds and pre-issue-16 options.
 import type { GrayImage } from '../../../src/io/types.js';
 import { phantom } from '../fixtures.js';
 
@@ -30,6 +30,9 @@ export function legacyCases(): LegacyCase[] {
       out.push({ name: `${method}-default-${seed}`, method, dest, foreign, seed, options: {} });
       out.push({ name: `${method}-halfequal-big-${seed}`, method, dest, foreign: mixed, seed, options: { sizeFraction: [0.5, 0.8] } });
     }
+  // A source of three times the contrast: the unclipped blend overshoots the destination's range.
+  const loud = { ...foreign, data: foreign.data.map((v) => 3 * v) };
+  for (const seed of [6, 7]) out.push({ name: `pii-loud-${seed}`, method: 'pii', dest, foreign: loud, seed, options: { sizeFraction: [0.5, 0.8] } });
   out.push({ name: 'pii-clip-range', method: 'pii', dest, foreign, seed: 5, options: { sizeFraction: [0.5, 0.8], clip: { min: -0.5, max: 0.5 } } });
   return out;
 }
