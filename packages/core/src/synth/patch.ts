@@ -7,6 +7,12 @@ export function draw(rng: SynthRng, r: SampleRange): number {
   return typeof r === 'number' ? r : rng.uniform(r[0], r[1]);
 }
 
+/** Defaults overridden by the options that are set (an explicit `undefined` keeps the default). */
+export function withDefaults<D extends object, O extends object>(defaults: D, options: O): D & O {
+  const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...defaults, ...set } as D & O;
+}
+
 export function checkRange(r: SampleRange, name: string, lo = -Infinity, hi = Infinity): void {
   const [a, b] = typeof r === 'number' ? [r, r] : r;
   if (!Number.isFinite(a) || !Number.isFinite(b) || a > b || a < lo || b > hi)

@@ -4,8 +4,8 @@
 // so the patch keeps the destination's values at its rim and follows the guidance gradients v inside: a subtle,
 // seamless anomaly rather than FPI's visible square.
 import type { GrayImage, ValueRange } from '../io/types.js';
-import { checkPatchOptions, FPI_DEFAULTS, type FpiOptions } from './fpi.js';
-import { boxMask, cloneImage, draw, sampleCentredPatch } from './patch.js';
+import { checkPatchOptions, FPI_DEFAULTS, sameValue, type FpiOptions } from './fpi.js';
+import { boxMask, cloneImage, draw, sampleCentredPatch, withDefaults } from './patch.js';
 import { guidanceDivergence, solvePoissonDirichlet, type PoissonOptions } from './poisson.js';
 import { toRng, type RngLike } from './rng.js';
 import { checkImage, checkSameSize, type SynthResult } from './types.js';
@@ -18,12 +18,47 @@ import { checkImage, checkSameSize, type SynthResult } from './types.js';
  */
 export type PiiGuidance = 'mixed' | 'interpolated';
 
+/**
+ * 'destination' (default): clip to the destination image's own [min, max], as the reference (poissonBlend.py:73,
+ * 110). 'none': no clipping (the solution can overshoot). A range: clip to it.
+ */
+export type PiiClip = 'destination' | 'none' | ValueRange;
+
+/**
+ * 'fixed' (default): the image's outermost pixel ring is never blended, it keeps the destination and is labelled 0,
+ * as the reference (its border_mask, self_sup_task_poisson.py:64-67). 'free': patch pixels on the image edge are
+ * solved too, with no neighbour beyond the edge (a Neumann edge).
+ */
+export type PiiBorder = 'fixed' | 'free';
+
 export interface PiiOptions extends FpiOptions {
   guidance?: PiiGuidance;
-  /** Clip the blended values to this range (the solution can overshoot the input range). Default: no clipping. */
-  clip?: ValueRange;
+  clip?: PiiClip;
+  border?: PiiBorder;
   /** Conjugate-gradient settings (defaults: tol 1e-7, maxIter 10 000, warm start from the destination). */
   solver?: PoissonOptions;
+}
+
+/**
+ * PII's defaults: FPI's patch and factor; labels zeroed where the blend equals the destination at the reference
+ * training's tolerance 1e-3 (PII fpiSubmit.py:121; its images are z-scored, readData.py:122-133).
+ */
+export const PII_DEFAULTS: Required<Omit<PiiOptions, 'solver'>> = { ...FPI_DEFAULTS, equalTolerance: 1e-3, guidance: 'mixed', clip: 'destination', border: 'fixed' };
+
+function clipRange(clip: PiiClip, dest: Float32Array): ValueRange | null {
+  if (clip === 'none') return null;
+  if (clip === 'destination') {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of dest) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { min, max };
+  }
+  if (typeof clip !== 'object' || clip === null || !Number.isFinite(clip.min) || !Number.isFinite(clip.max) || clip.min > clip.max)
+    throw new Error(`pii: clip must be 'destination', 'none' or { min, max } with finite min <= max, got ${JSON.stringify(clip)}`);
+  return clip;
 }
 
 /** Guidance value for the directed edge p -> q (the desired f_q - f_p). */
@@ -36,38 +71,46 @@ export function guidanceEdge(kind: PiiGuidance, a: number, dDest: number, dSrc: 
 
 /**
  * Poisson-blends a same-location patch of `foreign` into `image` with factor a. Pixels outside the patch are kept
- * bitwise. Label = a on the patch, 0 elsewhere (PII trains on the interpolation factor like FPI does).
+ * bitwise. Label = a on the patch (PII trains on the interpolation factor like FPI does), 0 elsewhere; with zeroEqual,
+ * 0 where the blended pixel equals the destination (self_sup_task_poisson.py:100-117: the reference compares the
+ * clipped blend with the destination, not the two inputs), and 0 on the image's outer ring when border is 'fixed'.
  */
 export function pii(image: GrayImage, foreign: GrayImage, rng: RngLike, options: PiiOptions = {}): SynthResult {
-  const o = { ...FPI_DEFAULTS, ...options };
-  const kind = options.guidance ?? 'mixed';
+  const o = withDefaults(PII_DEFAULTS, options);
+  const kind = o.guidance;
   checkImage(image, 'pii: image');
   checkImage(foreign, 'pii: foreign');
   checkSameSize(image, foreign, 'pii');
   checkPatchOptions(o, 'pii');
   if (kind !== 'mixed' && kind !== 'interpolated') throw new Error(`pii: guidance must be 'mixed' or 'interpolated', got '${String(kind)}'`);
+  if (o.border !== 'fixed' && o.border !== 'free') throw new Error(`pii: border must be 'fixed' or 'free', got ${JSON.stringify(o.border)}`);
+  const range = clipRange(o.clip, image.data);
   const r = toRng(rng);
   const { width: w, height: h } = image;
   const box = sampleCentredPatch(w, h, r, o);
   const a = draw(r, o.alpha);
   const mask = boxMask(box, w, h);
-  const label = new Float32Array(w * h);
-  const out = cloneImage(image);
-  for (let y = box.y; y < box.y + box.h; y++) label.fill(a, y * w + box.x, y * w + box.x + box.w);
-  // A patch covering the whole image has no Dirichlet rim: fall back to the plain interpolation of FPI there.
-  if (box.w === w && box.h === h) {
-    for (let p = 0; p < w * h; p++) out.data[p] = (1 - a) * image.data[p] + a * foreign.data[p];
-    return { image: out, label, boxes: [box] };
+  if (o.border === 'fixed') {
+    for (let x = 0; x < w; x++) mask[x] = mask[(h - 1) * w + x] = 0;
+    for (let y = 0; y < h; y++) mask[y * w] = mask[y * w + w - 1] = 0;
   }
+  const out = cloneImage(image);
   const dst = image.data;
   const src = foreign.data;
-  const rhs = guidanceDivergence(mask, w, h, (p, q) => guidanceEdge(kind, a, dst[q] - dst[p], src[q] - src[p]));
-  const sol = solvePoissonDirichlet(rhs, dst, mask, w, h, options.solver);
-  for (let y = box.y; y < box.y + box.h; y++)
-    for (let x = box.x; x < box.x + box.w; x++) {
-      const p = y * w + x;
-      const v = sol.values[p];
-      out.data[p] = o.clip ? Math.min(o.clip.max, Math.max(o.clip.min, v)) : v;
-    }
+  // A patch covering the whole image has no Dirichlet rim (only with border 'free'): FPI's plain interpolation there.
+  let values: ArrayLike<number> = dst;
+  if (box.w === w && box.h === h && o.border === 'free') values = Float64Array.from(dst, (d, p) => (1 - a) * d + a * src[p]);
+  else if (mask.includes(1)) {
+    const rhs = guidanceDivergence(mask, w, h, (p, q) => guidanceEdge(kind, a, dst[q] - dst[p], src[q] - src[p]));
+    values = solvePoissonDirichlet(rhs, dst, mask, w, h, options.solver).values;
+  }
+  const label = new Float32Array(w * h);
+  for (let p = 0; p < w * h; p++) {
+    if (!mask[p]) continue;
+    // Clipped in float64, then stored as float32 like the reference's blend (poissonBlend.py:75, 110-113).
+    out.data[p] = range ? Math.min(range.max, Math.max(range.min, values[p])) : values[p];
+    // The reference's label test runs on its float64 batch arrays (self_sup_task_poisson.py:84-93, 103-117).
+    label[p] = o.zeroEqual && sameValue(dst[p], out.data[p], o.equalTolerance, false) ? 0 : a;
+  }
   return { image: out, label, boxes: [box] };
 }

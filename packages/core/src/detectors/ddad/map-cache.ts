@@ -9,6 +9,7 @@ import { arrayTrainData, type TrainData } from '../api.js';
 import { mixSeed } from '../rng.js';
 import { corruptBatch } from '../synthetic/corrupt.js';
 import { rawMaps, type RawMaps } from './discrepancy.js';
+import { DDAD_FPI } from './params.js';
 import type { Member } from './members.js';
 
 export interface MapCache {
@@ -62,7 +63,7 @@ export async function buildMapCache(ndm: Member[], udm: Member[], images: Float3
   for (let d = 0; d < o.draws; d++) {
     for (let b = 0, s = 0; s < nImages; b++, s += o.batch) {
       const m = Math.min(o.batch, nImages - s);
-      const c = corruptBatch(images.subarray(s * px, (s + m) * px), m, height, width, 'fpi', o.corruptFraction, mixSeed(o.seed, d, b));
+      const c = corruptBatch(images.subarray(s * px, (s + m) * px), m, height, width, 'fpi', o.corruptFraction, mixSeed(o.seed, d, b), DDAD_FPI);
       const maps = await mapsOf(ndm, udm, c.images, m, height, width, m, o.divide);
       const at = (d * nImages + s) * px;
       cache.inter.set(maps.inter, at);

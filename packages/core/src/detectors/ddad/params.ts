@@ -1,6 +1,13 @@
 // Hyperparameters of `ddad` (Dual-Distribution Discrepancy, Cai et al., MICCAI 2022 / MIA 2023).
 import { z } from 'zod';
+import type { SynthOptions } from '../../synth/index.js';
 import { memaeParamsSchema } from '../memae.js';
+
+/**
+ * The refinement's FPI as DDAD-ASR's own (anomaly_data.py:108-141): alpha ~ U(0, 1) and the whole patch labelled
+ * (mask > 0), no equal-pixel zeroing; not jemtan/FPI's defaults (U(0.05, 0.95), zeroing) that synth-fpi uses.
+ */
+export const DDAD_FPI: SynthOptions = { fpi: { alpha: [0, 1], zeroEqual: false } };
 
 export const DDAD_SCORES = ['rec', 'intra', 'inter', 'r-intra', 'r-dual'] as const;
 export type DdadScore = (typeof DDAD_SCORES)[number];

@@ -17,7 +17,7 @@ import { readAll } from './data.js';
 import { rawMaps, type RawMaps } from './discrepancy.js';
 import { LocalRefineNet } from './local-net.js';
 import type { Member } from './members.js';
-import type { DdadParams } from './params.js';
+import { DDAD_FPI, type DdadParams } from './params.js';
 import { bceLoss, focalLoss, hardTargets } from './refine-loss.js';
 
 const STATS_BATCH = 32;
@@ -146,7 +146,7 @@ class RefineStage implements Trainable {
   }
   trainLoss(x: tf.Tensor4D, ctx: StepContext): tf.Scalar {
     const [n, h, w] = x.shape;
-    const c = corruptBatch(x.dataSync() as Float32Array, n, h, w, 'fpi', this.s.corruptFraction, mixSeed(ctx.seed, ctx.step, 0xf1));
+    const c = corruptBatch(x.dataSync() as Float32Array, n, h, w, 'fpi', this.s.corruptFraction, mixSeed(ctx.seed, ctx.step, 0xf1), DDAD_FPI);
     const r = this.s.refiners;
     const maps = rawMaps(this.s.ndm, this.s.udm, tf.tensor4d(c.images, [n, h, w, 1]), this.s.divide);
     const t = tf.tensor4d(r.targets(c.labels), [n, h, w, 1]);
@@ -169,7 +169,7 @@ export interface RefineResult extends FitResult {
 export async function trainRefiners(s: RefineSetup, train: TrainData, validation: TrainData, opts: FitOptions): Promise<RefineResult> {
   const { height, width } = s.inputSize;
   const nv = validation.size;
-  const v = corruptBatch(await readAll(validation), nv, height, width, 'fpi', s.corruptFraction, VALIDATION_SEED);
+  const v = corruptBatch(await readAll(validation), nv, height, width, 'fpi', s.corruptFraction, VALIDATION_SEED, DDAD_FPI);
   const [rec, intra, inter] = tf.tidy(() => {
     const m = rawMaps(s.ndm, s.udm, tf.tensor4d(v.images, [nv, height, width, 1]), s.divide);
     return [m.rec, m.intra, m.inter];

@@ -41,7 +41,7 @@ export class SyntheticDetector implements Detector, Trainable {
   trainLoss(x: tf.Tensor4D, ctx: StepContext): tf.Scalar {
     const [n, h, w] = x.shape;
     // The generators run on the CPU: read the (input, not trained) batch back synchronously.
-    const { images, labels } = corruptBatch(x.dataSync() as Float32Array, n, h, w, this.p.generator, this.p.corruptFraction, mixSeed(ctx.seed, ctx.step, CORRUPT_TAG), this.p.nsa && { nsa: this.p.nsa });
+    const { images, labels } = corruptBatch(x.dataSync() as Float32Array, n, h, w, this.p.generator, this.p.corruptFraction, mixSeed(ctx.seed, ctx.step, CORRUPT_TAG), { nsa: this.p.nsa, fpi: this.p.fpi, pii: this.p.pii });
     const logits = this.net.logits(tf.tensor4d(images, [n, h, w, 1]));
     return tf.losses.sigmoidCrossEntropy(tf.tensor4d(labels, [n, h, w, 1]), logits) as tf.Scalar;
   }

@@ -18,6 +18,42 @@ export const nsaParamsSchema = z.strictObject({
 });
 export type NsaParams = z.output<typeof nsaParamsSchema>;
 
+const unit = z.number().min(0).max(1);
+const unitRange = z.union([unit, z.tuple([unit, unit]).refine(([lo, hi]) => lo <= hi, 'a range [lo, hi] needs lo <= hi')]);
+
+/** synth-fpi's generator settings (synth/fpi.ts FpiOptions; defaults there are jemtan/FPI's code). */
+export const fpiParamsSchema = z.strictObject({
+  sizeFraction: unitRange.optional().describe('Patch side as a fraction of the shorter image side, a value or [lo, hi]. Default [0.1, 0.4] (the reference code).'),
+  centreFraction: unitRange.optional().describe('Patch centre as a fraction of each dimension. Default [0.1, 0.9] (the central 80 %).'),
+  alpha: unitRange
+    .optional()
+    .describe("Interpolation factor, a value or [lo, hi]. Default [0.05, 0.95] (jemtan/FPI self_sup_task.py:47); [0, 1] is the paper's U(0, 1) and medad's value before issue 16."),
+  zeroEqual: z
+    .boolean()
+    .optional()
+    .describe('Label 0 on patch pixels where the blend changed nothing (FPI: the two images are equal; PII: the blend equals the destination), as the reference code. Default true; false labels the whole patch (medad before issue 16).'),
+  equalTolerance: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("With zeroEqual: values count as equal when floor(v / tol) agree (the reference's tolerance). Default 0 (exact) for FPI, 1e-3 for PII."),
+});
+export type FpiParams = z.output<typeof fpiParamsSchema>;
+
+/** synth-pii's generator settings (synth/pii.ts PiiOptions; defaults there are jemtan/PII's code). */
+export const piiParamsSchema = fpiParamsSchema.extend({
+  guidance: z.enum(['mixed', 'interpolated']).optional().describe("Guidance field: 'mixed' (default: per edge the larger of (1 - alpha) grad dest and alpha grad src, as the reference) or 'interpolated'."),
+  clip: z
+    .union([z.enum(['destination', 'none']), z.strictObject({ min: z.number(), max: z.number() }).refine((r) => r.min <= r.max, 'clip needs min <= max')])
+    .optional()
+    .describe("Clip the blend: 'destination' (default: to the destination image's own [min, max], as the reference), 'none' (medad before issue 16) or { min, max }."),
+  border: z
+    .enum(['fixed', 'free'])
+    .optional()
+    .describe("'fixed' (default, the reference): the image's outer pixel ring is never blended and labelled 0; 'free' (medad before issue 16): patch pixels on the image edge are solved too."),
+});
+export type PiiParams = z.output<typeof piiParamsSchema>;
+
 const baseParamsFor = (generator: CorruptMethod) =>
   z.strictObject({
     /** The anomaly generator (fixed by the detector name). */
@@ -31,8 +67,13 @@ const baseParamsFor = (generator: CorruptMethod) =>
     topK: z.number().gt(0).max(1).default(0.01),
   });
 
-/** The params of synth-<generator>; synth-nsa also takes `nsa` (its generator's settings). */
-export const syntheticParamsFor = (generator: CorruptMethod) =>
-  generator === 'nsa' ? baseParamsFor(generator).extend({ nsa: nsaParamsSchema.optional() }) : baseParamsFor(generator);
+/** The params of synth-<generator>; synth-nsa, -fpi and -pii also take their generator's settings (`nsa`, `fpi`, `pii`). */
+export const syntheticParamsFor = (generator: CorruptMethod) => {
+  const base = baseParamsFor(generator);
+  if (generator === 'nsa') return base.extend({ nsa: nsaParamsSchema.optional() });
+  if (generator === 'fpi') return base.extend({ fpi: fpiParamsSchema.optional().describe("FPI generator settings (jemtan/FPI's defaults).") });
+  if (generator === 'pii') return base.extend({ pii: piiParamsSchema.optional().describe("PII generator settings (jemtan/PII's defaults).") });
+  return base;
+};
 
-export type SyntheticParams = z.output<ReturnType<typeof baseParamsFor>> & { nsa?: NsaParams };
+export type SyntheticParams = z.output<ReturnType<typeof baseParamsFor>> & { nsa?: NsaParams; fpi?: FpiParams; pii?: PiiParams };
