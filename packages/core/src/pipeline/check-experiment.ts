@@ -12,7 +12,7 @@ import { loadDataset } from '../dataset/load.js';
 import { resolveDataset } from '../dataset/resolve.js';
 import type { DatasetItem, ResolvedDataset } from '../dataset/types.js';
 import { thresholdReliability } from './threshold-reliability.js';
-import { detectorMeta } from '../detectors/registry.js';
+import { detectorMeta, parseDetectorParams } from '../detectors/registry.js';
 import { experimentConfigSchema, type ExperimentConfig } from '../experiment/schema.js';
 import { probeFile } from '../io/index.js';
 
@@ -103,6 +103,23 @@ function requirementCheck(text: string, config: ExperimentConfig, opts: Experime
   ];
 }
 
+/** `training.lr` written in a config whose detector trains at a learning rate of its own (detector meta `ownLr`). */
+function unusedLrCheck(text: string, config: ExperimentConfig): ConfigIssue[] {
+  const meta = detectorMeta(config.detector.name);
+  if (!meta?.ownLr || !rangeOfPath(text, ['training', 'lr'], 'value')) return [];
+  let own: { lr: number; from: string } | undefined;
+  try {
+    own = meta.ownLr(parseDetectorParams(config.detector.name, config.detector.params));
+  } catch {
+    return []; // bad params are reported by the schema checks
+  }
+  if (!own) return [];
+  return [
+    issueAt(text, ['training', 'lr'], 'info', 'unused-lr',
+      `training.lr (${config.training.lr}) is not used by '${config.detector.name}': it trains at ${own.lr} (${own.from}); set detector.params.lr to change it${config.detector.name === 'cutpaste' ? ', or `optimizer: adam` to train at training.lr' : ''}. training.lrSchedule still applies`),
+  ];
+}
+
 /**
  * Checks an experiment config's text against its dataset and the compute backend. Schema problems are not
  * repeated (an invalid config gives []); `checkExperiment` (experiment/load.ts) covers unknown detectors and
@@ -111,7 +128,7 @@ function requirementCheck(text: string, config: ExperimentConfig, opts: Experime
 export async function checkExperimentConfig(text: string, file: string, opts: ExperimentCheckOptions = {}): Promise<ConfigIssue[]> {
   const parsed = parseYamlDocument(text, experimentConfigSchema, file);
   if (!parsed.value) return [];
-  const issues = requirementCheck(text, parsed.value, opts);
+  const issues = [...requirementCheck(text, parsed.value, opts), ...unusedLrCheck(text, parsed.value)];
   issues.push(...(await sizeCheck(text, parsed.value, path.dirname(path.resolve(file)), opts)));
   issues.push(...(await validationCheck(text, parsed.value, path.dirname(path.resolve(file)))));
   opts.signal?.throwIfAborted();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registerDetector } from '../../src/detectors/registry.js';
 import { checkExperimentConfig } from '../../src/pipeline/check-experiment.js';
+import '../../src/detectors/builtins.js';
 import { names, tempDir, writeTree } from '../dataset/fixtures.js';
 
 let dir: string;
@@ -40,6 +41,20 @@ describe('checkExperimentConfig', () => {
     expect(issues[0].message).toMatch(/needs secondOrderGradients, which the wasm backend lacks/);
     expect(await besidesValidation(checkExperimentConfig(text, file(), { capabilities: { ...caps, secondOrderGradients: true } }))).toEqual([]);
     expect(await besidesValidation(checkExperimentConfig(text, file()))).toEqual([]);
+  });
+
+  it("tells a cutpaste config with SGD that training.lr is unused (info at its line), and nothing when it is used", async () => {
+    const base = `${exp(32, 'cutpaste')}training:\n  lr: 0.001\n`;
+    const sgd = await besidesValidation(checkExperimentConfig(base, file()));
+    expect(sgd).toHaveLength(1);
+    expect(sgd[0]).toMatchObject({ code: 'unused-lr', severity: 'info', path: ['training', 'lr'], start: { line: 7 } }); // 0-based: the lr line
+    expect(sgd[0].message).toMatch(/training\.lr \(0\.001\) is not used by 'cutpaste': it trains at 0\.03 .*optimizer: adam/);
+    const ownLr = await besidesValidation(checkExperimentConfig(base.replace('name: cutpaste', 'name: cutpaste\n  params: { lr: 0.1 }'), file()));
+    expect(ownLr[0].message).toMatch(/it trains at 0\.1 \(detector\.params\.lr\)/);
+    // Adam trains at training.lr; a config without training.lr; another detector: no issue
+    expect(await besidesValidation(checkExperimentConfig(base.replace('name: cutpaste', 'name: cutpaste\n  params: { optimizer: adam }'), file()))).toEqual([]);
+    expect(await besidesValidation(checkExperimentConfig(exp(32, 'cutpaste'), file()))).toEqual([]);
+    expect(await besidesValidation(checkExperimentConfig(base.replace('cutpaste', 'ae'), file()))).toEqual([]);
   });
 
   it('warns at config time about a missing validation split, and about too few validation normals for the quantile', async () => {
