@@ -20,7 +20,7 @@ export interface DetectorMeta<S extends z.ZodType = z.ZodType> {
    * When the method trains at a learning rate of its own instead of `training.lr` (parsed params in): that lr and
    * where it comes from, so a config that sets `training.lr` can be told it has no effect.
    */
-  ownLr?: (params: Record<string, unknown>) => { lr: number; from: string } | undefined;
+  ownLr?: (params: Record<string, unknown>) => { lr: number; from: string; hint?: string } | undefined;
 }
 
 export type DetectorFactory<S extends z.ZodType> = (params: z.output<S>, inputSize: InputSize) => Detector;

@@ -107,7 +107,7 @@ function requirementCheck(text: string, config: ExperimentConfig, opts: Experime
 function unusedLrCheck(text: string, config: ExperimentConfig): ConfigIssue[] {
   const meta = detectorMeta(config.detector.name);
   if (!meta?.ownLr || !rangeOfPath(text, ['training', 'lr'], 'value')) return [];
-  let own: { lr: number; from: string } | undefined;
+  let own: ReturnType<NonNullable<typeof meta.ownLr>>;
   try {
     own = meta.ownLr(parseDetectorParams(config.detector.name, config.detector.params));
   } catch {
@@ -116,7 +116,7 @@ function unusedLrCheck(text: string, config: ExperimentConfig): ConfigIssue[] {
   if (!own) return [];
   return [
     issueAt(text, ['training', 'lr'], 'info', 'unused-lr',
-      `training.lr (${config.training.lr}) is not used by '${config.detector.name}': it trains at ${own.lr} (${own.from}); set detector.params.lr to change it${config.detector.name === 'cutpaste' ? ', or `optimizer: adam` to train at training.lr' : ''}. training.lrSchedule still applies`),
+      `training.lr (${config.training.lr}) is not used by '${config.detector.name}': it trains at ${own.lr} (${own.from}); set detector.params.lr to change it${own.hint ? `, or ${own.hint}` : ''}. training.lrSchedule still applies`),
   ];
 }
 

@@ -10,6 +10,6 @@ registerDetector('cutpaste', (p, size) => new CutpasteDetector(p, size), {
   ownLr: (p) => {
     const c = p as CutpasteParams;
     if (c.optimizer !== 'sgd') return undefined;
-    return { lr: cutpasteLrOf(c, Number.NaN), from: c.lr === undefined ? "its SGD's default (the paper's), detector.params.lr" : 'detector.params.lr' };
+    return { lr: cutpasteLrOf(c, Number.NaN), from: c.lr === undefined ? "its SGD's default (the paper's), detector.params.lr" : 'detector.params.lr', hint: '`optimizer: adam` to train at training.lr' };
   },
 });
